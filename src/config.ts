@@ -1,0 +1,159 @@
+// The only reader of process.env. Everything is validated at boot and frozen; an invalid value stops the
+// process with a message naming the variable (see README "Configuration").
+import { ConfigError, Env, int, list, oneOf, optional, str, trustProxy, url } from './config/env-parsers';
+
+export { ConfigError } from './config/env-parsers';
+
+export type VippsEnv = 'sandbox' | 'test' | 'production';
+export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'debug';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** The exact URL registered with Vipps; its path is served and its host + path+query are signed. */
+  readonly publicWebhookUrl: URL;
+  readonly webhookSecrets: readonly string[];
+  readonly webhookClockSkewS: number;
+  readonly checkinMaxAgeS: number;
+  readonly lanesFile: string;
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  readonly trustProxy: boolean | number | string;
+  readonly intakeRateLimitPerMin: number;
+  readonly queueMaxAttempts: number;
+  readonly adminToken: string | undefined;
+  readonly vipps: {
+    readonly env: VippsEnv;
+    readonly baseUrl: string;
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly subscriptionKey: string | undefined;
+    readonly systemName: string;
+    readonly systemVersion: string;
+  };
+  readonly emulatorPort: number;
+  readonly workerConcurrency: number;
+  readonly controllerJwt: {
+    readonly keys: readonly string[];
+    readonly audience: string | undefined;
+    readonly issuer: string | undefined;
+  };
+  readonly queue: 'postgres' | 'sqs';
+  readonly store: 'pglite' | 'postgres';
+  readonly databaseUrl: string | undefined;
+  readonly sqs: {
+    readonly intakeQueueUrl: string | undefined;
+    readonly dlqUrl: string | undefined;
+    readonly timerQueueUrl: string | undefined;
+    readonly region: string;
+    readonly endpoint: string | undefined;
+  };
+}
+
+const VIPPS_BASE_URLS: Record<Exclude<VippsEnv, 'sandbox'>, string> = {
+  test: 'https://apitest.vipps.no',
+  production: 'https://api.vipps.no',
+};
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pkg = require('../package.json') as { name: string; version: string };
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const host = str(env, 'HOST', '127.0.0.1');
+  const vippsEnv = oneOf<VippsEnv>(env, 'VIPPS_ENV', ['sandbox', 'test', 'production'], 'sandbox');
+  const emulatorPort = int(env, 'EMULATOR_PORT', 7070, 0, 65535);
+
+  const publicWebhookUrl =
+    url(env, 'PUBLIC_WEBHOOK_URL', vippsEnv === 'sandbox' ? ['http:', 'https:'] : ['https:']) ??
+    (vippsEnv === 'sandbox' ? new URL(`http://127.0.0.1:${port}/webhooks/vipps`) : undefined);
+  if (!publicWebhookUrl) throw new ConfigError('PUBLIC_WEBHOOK_URL', 'the https URL registered with Vipps');
+
+  const webhookSecrets = list(env, 'VIPPS_WEBHOOK_SECRETS');
+  // In the sandbox the gateway registers its webhook with the built-in emulator at start and adds that secret.
+  if (vippsEnv !== 'sandbox' && webhookSecrets.length === 0) {
+    throw new ConfigError('VIPPS_WEBHOOK_SECRETS', 'one or more comma-separated webhook secrets');
+  }
+
+  const clientId = optional(env, 'VIPPS_CLIENT_ID');
+  const clientSecret = optional(env, 'VIPPS_CLIENT_SECRET');
+  const subscriptionKey = optional(env, 'VIPPS_SUBSCRIPTION_KEY');
+  if (vippsEnv !== 'sandbox') {
+    // No silent fallback to the sandbox: a real environment without credentials refuses to start.
+    if (!clientId) throw new ConfigError('VIPPS_CLIENT_ID', `the client id for VIPPS_ENV=${vippsEnv}`);
+    if (!clientSecret)
+      throw new ConfigError('VIPPS_CLIENT_SECRET', `the client secret for VIPPS_ENV=${vippsEnv}`);
+    if (!subscriptionKey)
+      throw new ConfigError('VIPPS_SUBSCRIPTION_KEY', `the subscription key for VIPPS_ENV=${vippsEnv}`);
+  }
+  const sandboxBase = url(env, 'VIPPS_BASE_URL', ['http:', 'https:']);
+  if (vippsEnv !== 'sandbox' && sandboxBase) {
+    throw new ConfigError(
+      'VIPPS_BASE_URL',
+      `unset when VIPPS_ENV=${vippsEnv} (the base URL is fixed)`,
+      sandboxBase.href,
+    );
+  }
+  const baseUrl =
+    vippsEnv === 'sandbox'
+      ? (sandboxBase?.href ?? `http://127.0.0.1:${emulatorPort}/`).replace(/\/$/, '')
+      : VIPPS_BASE_URLS[vippsEnv];
+
+  const systemName = str(env, 'VIPPS_SYSTEM_NAME', pkg.name);
+  const systemVersion = str(env, 'VIPPS_SYSTEM_VERSION', pkg.version);
+  if (systemName.length > 30) throw new ConfigError('VIPPS_SYSTEM_NAME', 'at most 30 characters', systemName);
+  if (systemVersion.length > 30)
+    throw new ConfigError('VIPPS_SYSTEM_VERSION', 'at most 30 characters', systemVersion);
+
+  const queue = oneOf(env, 'QUEUE', ['postgres', 'sqs'] as const, 'postgres');
+  const store = oneOf(env, 'STORE', ['pglite', 'postgres'] as const, 'pglite');
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (store === 'postgres' && !databaseUrl)
+    throw new ConfigError('DATABASE_URL', 'a postgres:// URL when STORE=postgres');
+  const intakeQueueUrl = optional(env, 'SQS_INTAKE_QUEUE_URL');
+  if (queue === 'sqs' && !intakeQueueUrl)
+    throw new ConfigError('SQS_INTAKE_QUEUE_URL', 'the FIFO queue URL when QUEUE=sqs');
+
+  const config: Config = {
+    port,
+    host,
+    publicWebhookUrl,
+    webhookSecrets,
+    webhookClockSkewS: int(env, 'VIPPS_WEBHOOK_CLOCK_SKEW_S', 300, 1, 3600),
+    checkinMaxAgeS: int(env, 'CHECKIN_MAX_AGE_S', 120, 1, 900),
+    lanesFile: str(env, 'LANES_FILE', './lanes.yaml'),
+    dataDir: str(env, 'DATA_DIR', './data'),
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['error', 'warn', 'info', 'http', 'debug'], 'info'),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
+    intakeRateLimitPerMin: int(env, 'INTAKE_FAILED_AUTH_LIMIT_PER_MIN', 30, 1, 1_000_000),
+    queueMaxAttempts: int(env, 'QUEUE_MAX_ATTEMPTS', 10, 1, 1000),
+    adminToken: optional(env, 'ADMIN_TOKEN'),
+    vipps: { env: vippsEnv, baseUrl, clientId, clientSecret, subscriptionKey, systemName, systemVersion },
+    emulatorPort,
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 1024),
+    controllerJwt: {
+      keys: list(env, 'CONTROLLER_JWT_KEYS'),
+      audience: optional(env, 'CONTROLLER_JWT_AUDIENCE'),
+      issuer: optional(env, 'CONTROLLER_JWT_ISSUER'),
+    },
+    queue,
+    store,
+    databaseUrl,
+    sqs: {
+      intakeQueueUrl,
+      dlqUrl: optional(env, 'SQS_DLQ_URL'),
+      timerQueueUrl: optional(env, 'SQS_TIMER_QUEUE_URL'),
+      region: str(env, 'AWS_REGION', 'eu-north-1'),
+      endpoint: optional(env, 'AWS_ENDPOINT_URL_SQS'),
+    },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof URL)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,70 @@
+// Prometheus metrics, one registry per app instance so tests can run several apps in one process.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Webhook requests by outcome: accepted, duplicate, dropped, rejected (4xx), error (5xx). */
+  readonly webhookRequests: Counter<'outcome'>;
+  /** Verified but unusable events by reason (unknown_lane, lane_disabled, stale_checkin, ...). */
+  readonly drops: Counter<'reason'>;
+  /** Verification failures by problem code. */
+  readonly authFailures: Counter<'code'>;
+  readonly intakeLatency: Histogram<'outcome'>;
+  readonly queueDepth: Gauge<'state'>;
+  /** Sessions ended, by lane kind and final state (worker). */
+  readonly sessionsEnded: Counter<'kind' | 'state'>;
+  /** Vipps API calls by operation and status class. */
+  readonly vippsCalls: Counter<'operation' | 'status'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    webhookRequests: new Counter({
+      name: 'checkin_webhook_requests_total',
+      help: 'Vipps webhook requests by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    drops: new Counter({
+      name: 'checkin_webhook_drops_total',
+      help: 'Verified Vipps events answered 2xx and dropped, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    authFailures: new Counter({
+      name: 'checkin_webhook_auth_failures_total',
+      help: 'Webhook requests that failed verification, by problem code',
+      labelNames: ['code'],
+      registers,
+    }),
+    intakeLatency: new Histogram({
+      name: 'checkin_intake_duration_seconds',
+      help: 'Time from request received to response, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'checkin_queue_jobs',
+      help: 'Queue depth by state (ready, in_flight, delayed, dead)',
+      labelNames: ['state'],
+      registers,
+    }),
+    sessionsEnded: new Counter({
+      name: 'checkin_sessions_ended_total',
+      help: 'Lane sessions that reached a final state',
+      labelNames: ['kind', 'state'],
+      registers,
+    }),
+    vippsCalls: new Counter({
+      name: 'checkin_vipps_calls_total',
+      help: 'Calls to Vipps APIs by operation and HTTP status',
+      labelNames: ['operation', 'status'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,25 @@
+// RFC 7807 problem+json responses with a stable `code` clients can branch on.
+import type { Response } from 'express';
+
+export interface Problem {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail?: string;
+}
+
+export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: `https://checkin-gateway.dev/problems/${problem.code}`,
+        title: problem.title,
+        status: problem.status,
+        code: problem.code,
+        ...(problem.detail === undefined ? {} : { detail: problem.detail }),
+      }),
+    );
+}

@@ -1,0 +1,37 @@
+// A lane is one QR code on one machine (architecture §2). Amounts are in minor units (øre, cents).
+export type LaneKind = 'vending' | 'self-checkout';
+
+export type ControllerChannel =
+  | { readonly type: 'log' }
+  | { readonly type: 'webhook'; readonly url: string; readonly secretEnv: string }
+  | { readonly type: 'sqs'; readonly queueUrl: string };
+
+export interface Lane {
+  readonly id: string;
+  readonly kind: LaneKind;
+  readonly msn: string;
+  readonly merchantQrId: string;
+  /** ≤ 36 characters: the QR's locationDescription. */
+  readonly description: string;
+  readonly currency: 'NOK' | 'DKK' | 'EUR';
+  /** vending: the amount reserved on check-in. */
+  readonly maxAmount?: number;
+  /** self-checkout: optional fixed price used when no sale is opened. */
+  readonly fixedAmount?: number;
+  /** Overrides CHECKIN_MAX_AGE_S for this lane. */
+  readonly checkinMaxAgeS?: number;
+  /** vending: how long to wait for the controller's dispense report before cancelling (default 60). */
+  readonly dispenseTimeoutS?: number;
+  /** self-checkout: how long a check-in may wait for a sale (capped by the 15-minute token lifetime). */
+  readonly saleWaitS?: number;
+  readonly enabled: boolean;
+  readonly controller: ControllerChannel;
+}
+
+/** In-memory registry, swapped whole on reload. Lookup by (msn, merchantQrId) is O(1). */
+export interface LaneRegistry {
+  byQr(msn: string, merchantQrId: string): Lane | undefined;
+  byId(id: string): Lane | undefined;
+  all(): readonly Lane[];
+  readonly size: number;
+}

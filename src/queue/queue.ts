@@ -1,0 +1,81 @@
+// The Queue port (architecture §3). Adapters: postgres (jobs table on PGlite or a server) and sqs (FIFO).
+// Contract borrowed from sqs-consumer: the handler returns (ack) or throws (retry with backoff, or
+// dead-letter when the error is not retryable or attempts are exhausted); the adapter owns ack.
+
+export interface EnqueueInput {
+  /** Ordering group: the lane id. One job per group is in flight at a time. */
+  readonly group: string;
+  readonly type: string;
+  /** Deduplication key: enqueuing the same key twice leaves exactly one job. */
+  readonly dedupKey: string;
+  readonly payload: unknown;
+  /** Delay before the job becomes ready (timers). */
+  readonly delayMs?: number;
+}
+
+export interface EnqueueResult {
+  readonly id: string;
+  /** True when a job with the same dedup key already existed; nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface Job {
+  readonly id: string;
+  readonly group: string;
+  readonly type: string;
+  readonly dedupKey: string;
+  readonly payload: unknown;
+  /** 1 on the first delivery. */
+  readonly attempt: number;
+  readonly enqueuedAt: Date;
+}
+
+export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void>;
+
+export interface ConsumeOptions {
+  /** Jobs processed at once across groups. */
+  readonly concurrency: number;
+  /** How long a claimed job stays invisible before another consumer may take it over. */
+  readonly leaseMs?: number;
+  /** Idle wait between polls when nothing is ready (postgres adapter). */
+  readonly pollIntervalMs?: number;
+}
+
+export interface QueueConsumer {
+  /** Stop claiming, let in-flight jobs finish, then resolve. */
+  stop(): Promise<void>;
+}
+
+export interface QueueStats {
+  readonly ready: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  readonly dead: number;
+}
+
+export interface Queue {
+  enqueue(input: EnqueueInput): Promise<EnqueueResult>;
+  consume(handler: JobHandler, options: ConsumeOptions): QueueConsumer;
+  stats(): Promise<QueueStats>;
+}
+
+/** Thrown by a handler to say "do not retry": the job goes straight to the dead letters with this reason. */
+export class PermanentJobError extends Error {
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** Thrown by a handler to ask for a retry after a specific delay (e.g. honouring Retry-After). */
+export class RetryJobError extends Error {
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryJobError';
+  }
+}

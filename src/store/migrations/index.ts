@@ -1,0 +1,6 @@
+// Every migration, in order. Each feature owns its file; ids never change once released.
+import type { Migration } from '../migrate';
+import { queueMigration } from './001-queue';
+import { intakeMigration } from './002-intake';
+
+export const migrations: readonly Migration[] = [queueMigration, intakeMigration];

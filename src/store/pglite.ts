@@ -1,0 +1,32 @@
+// Embedded Postgres (PGlite, WASM: no native build). A data directory survives kill -9; `memory://` for tests.
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Sql, SqlResult } from './sql';
+
+interface PgliteLike {
+  query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
+}
+
+function executor(db: PgliteLike): Sql['query'] {
+  return async <Row>(text: string, params: readonly unknown[] = []): Promise<SqlResult<Row>> => {
+    const r = await db.query<Row>(text, [...params]);
+    return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
+  };
+}
+
+export async function openPglite(dataDir: string): Promise<Database> {
+  const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const query = executor(pg);
+  return {
+    query,
+    // PGlite runs one statement at a time, so an in-process transaction is exclusive.
+    transaction: <T>(fn: (tx: Sql) => Promise<T>): Promise<T> =>
+      pg.transaction(async (tx) => {
+        const txSql: Sql = {
+          query: executor(tx),
+          transaction: (inner) => inner(txSql),
+        };
+        return fn(txSql);
+      }),
+    close: () => pg.close(),
+  };
+}

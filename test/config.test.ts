@@ -1,0 +1,54 @@
+import { loadConfig } from '../src/config';
+
+describe('loadConfig', () => {
+  it('boots on embedded sandbox defaults with no environment', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.vipps.env).toBe('sandbox');
+    expect(c.publicWebhookUrl.href).toBe('http://127.0.0.1:8080/webhooks/vipps');
+    expect(c.webhookClockSkewS).toBe(300);
+    expect(c.checkinMaxAgeS).toBe(120);
+    expect(c.lanesFile).toBe('./lanes.yaml');
+    expect(c.dataDir).toBe('./data');
+    expect(Object.isFrozen(c.vipps)).toBe(true);
+  });
+
+  it('splits VIPPS_WEBHOOK_SECRETS on commas for rotation', () => {
+    expect(loadConfig({ VIPPS_WEBHOOK_SECRETS: 'old-secret, new-secret' }).webhookSecrets).toEqual([
+      'old-secret',
+      'new-secret',
+    ]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT is invalid: expected an integer between 0 and 65535, got "eighty"'],
+    [{ PORT: '70000' }, 'PORT is invalid: expected an integer between 0 and 65535, got "70000"'],
+    [{ VIPPS_WEBHOOK_CLOCK_SKEW_S: '0' }, 'VIPPS_WEBHOOK_CLOCK_SKEW_S is invalid'],
+    [{ PUBLIC_WEBHOOK_URL: 'not a url' }, 'PUBLIC_WEBHOOK_URL is invalid: expected an absolute URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL is invalid: expected one of error | warn | info | http | debug'],
+    [{ VIPPS_ENV: 'staging' }, 'VIPPS_ENV is invalid: expected one of sandbox | test | production'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('refuses production without credentials instead of falling back to the sandbox', () => {
+    expect(() =>
+      loadConfig({
+        VIPPS_ENV: 'production',
+        PUBLIC_WEBHOOK_URL: 'https://pay.example.com/webhooks/vipps',
+        VIPPS_WEBHOOK_SECRETS: 's3cret-value',
+      }),
+    ).toThrow('VIPPS_CLIENT_ID is required');
+  });
+
+  it('requires an https PUBLIC_WEBHOOK_URL outside the sandbox', () => {
+    expect(() =>
+      loadConfig({
+        VIPPS_ENV: 'test',
+        PUBLIC_WEBHOOK_URL: 'http://pay.example.com/hook',
+        VIPPS_WEBHOOK_SECRETS: 'x',
+      }),
+    ).toThrow('PUBLIC_WEBHOOK_URL is invalid: expected a URL with scheme https:');
+  });
+});
