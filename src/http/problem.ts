@@ -6,6 +6,8 @@ export interface Problem {
   readonly code: string;
   readonly title: string;
   readonly detail?: string;
+  /** Per-field validation errors (422), as an RFC 9457 extension member. */
+  readonly errors?: readonly { readonly field: string; readonly message: string }[];
 }
 
 export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
@@ -20,6 +22,7 @@ export function sendProblem(res: Response, problem: Problem, headers: Record<str
         status: problem.status,
         code: problem.code,
         ...(problem.detail === undefined ? {} : { detail: problem.detail }),
+        ...(problem.errors === undefined ? {} : { errors: problem.errors }),
       }),
     );
 }

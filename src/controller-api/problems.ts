@@ -1,0 +1,48 @@
+// Every problem the controller API answers, by stable code (documented in docs/controller-api.openapi.yaml).
+import type { Response } from 'express';
+import { sendProblem } from '../http/problem';
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+const PROBLEMS = {
+  missing_token: { status: 401, title: 'A bearer token is required' },
+  invalid_token: { status: 401, title: 'The bearer token is not valid' },
+  token_expired: { status: 401, title: 'The bearer token has expired' },
+  lane_forbidden: { status: 403, title: 'The token does not grant access to this lane' },
+  unknown_lane: { status: 404, title: 'No such lane' },
+  unknown_session: { status: 404, title: 'No such session' },
+  invalid_json: { status: 400, title: 'The request body is not valid JSON' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  sale_not_supported: { status: 409, title: 'Sales are for self-checkout lanes' },
+  sale_conflict: { status: 409, title: 'Another sale is open on this lane' },
+  sale_finished: { status: 409, title: 'The sale is already paid' },
+  session_finished: { status: 409, title: 'The session has already finished' },
+  invalid_body: { status: 422, title: 'The request body is invalid' },
+  amount_exceeds_authorized: { status: 422, title: 'The amount exceeds what was authorized' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ControllerProblemCode = keyof typeof PROBLEMS;
+
+export function sendControllerProblem(
+  res: Response,
+  code: ControllerProblemCode,
+  detail?: string,
+  extra: { errors?: readonly FieldError[]; headers?: Record<string, string> } = {},
+): void {
+  const { status, title } = PROBLEMS[code];
+  sendProblem(
+    res,
+    {
+      status,
+      code,
+      title,
+      ...(detail === undefined ? {} : { detail }),
+      ...(extra.errors === undefined ? {} : { errors: extra.errors }),
+    },
+    extra.headers,
+  );
+}

@@ -1,0 +1,136 @@
+// The controller API (docs/controller-api.openapi.yaml): open/cancel a sale on a self-checkout lane, report a
+// vending dispense result, read a lane's status. Order of checks: token (401) → JSON parsing (400/413) → lane
+// scope (403, before existence so a token cannot probe other lanes) → lane/session exists (404) → body fields
+// (422) → service (409).
+// Parsers and auth are mounted per route, never router-wide, so this router cannot touch other routes' bodies
+// (the Vipps webhook needs its raw bytes).
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '../log';
+import type { Lane, LaneRegistry } from '../lanes/lane';
+import { mayAccessLane, type ControllerTokenPolicy } from './auth';
+import { controllerPrincipal, requireControllerToken } from './auth-middleware';
+import { validateDispense, validateSale } from './body-validation';
+import { ControllerServiceError, type ControllerService, type Sale } from './controller-service';
+import { sendControllerProblem, type ControllerProblemCode } from './problems';
+
+export interface ControllerRouterDeps {
+  readonly service: ControllerService;
+  /** The current lane registry (swapped on reload). */
+  readonly lanes: () => LaneRegistry;
+  readonly auth: ControllerTokenPolicy;
+  readonly logger?: Logger;
+}
+
+const SERVICE_PROBLEM: Record<ControllerServiceError['code'], ControllerProblemCode> = {
+  sale_conflict: 'sale_conflict',
+  sale_finished: 'sale_finished',
+  unknown_session: 'unknown_session',
+  session_finished: 'session_finished',
+  amount_exceeds_authorized: 'amount_exceeds_authorized',
+};
+
+export function createControllerRouter(deps: ControllerRouterDeps): Router {
+  const router = Router();
+  const auth = requireControllerToken(deps.auth);
+  const json = express.json({ limit: '16kb' });
+
+  /** The lane named in the path, if the token may see it and it exists; otherwise answers and returns undefined. */
+  function laneInScope(req: Request, res: Response): Lane | undefined {
+    const laneId = String(req.params.laneId);
+    if (!mayAccessLane(controllerPrincipal(res), laneId)) {
+      sendControllerProblem(res, 'lane_forbidden', `the token's lanes claim does not include ${laneId}`);
+      return undefined;
+    }
+    const lane = deps.lanes().byId(laneId);
+    if (!lane) sendControllerProblem(res, 'unknown_lane', `no lane ${laneId} in the lanes file`);
+    return lane;
+  }
+
+  function selfCheckout(lane: Lane, res: Response): boolean {
+    if (lane.kind === 'self-checkout') return true;
+    sendControllerProblem(res, 'sale_not_supported', `lane ${lane.id} is a ${lane.kind} lane`);
+    return false;
+  }
+
+  router.post('/v1/lanes/:laneId/sale', auth, json, async (req, res) => {
+    const lane = laneInScope(req, res);
+    if (!lane || !selfCheckout(lane, res)) return;
+    const body = validateSale(req.body, lane);
+    if (!body.ok) return sendControllerProblem(res, 'invalid_body', undefined, { errors: body.errors });
+    const { status, sale } = await deps.service.openSale(lane.id, body.value);
+    res.status(status === 'opened' ? 201 : 200).json(saleJson(sale));
+  });
+
+  router.delete('/v1/lanes/:laneId/sale', auth, async (req, res) => {
+    const lane = laneInScope(req, res);
+    if (!lane || !selfCheckout(lane, res)) return;
+    await deps.service.cancelSale(lane.id);
+    res.status(204).end();
+  });
+
+  router.post('/v1/sessions/:sessionId/dispense', auth, json, async (req, res) => {
+    const sessionId = String(req.params.sessionId);
+    const laneId = await deps.service.sessionLane(sessionId);
+    if (laneId === undefined) return sendControllerProblem(res, 'unknown_session', `no session ${sessionId}`);
+    if (!mayAccessLane(controllerPrincipal(res), laneId)) {
+      return sendControllerProblem(
+        res,
+        'lane_forbidden',
+        `the token's lanes claim does not include ${laneId}`,
+      );
+    }
+    const body = validateDispense(req.body);
+    if (!body.ok) return sendControllerProblem(res, 'invalid_body', undefined, { errors: body.errors });
+    const { status } = await deps.service.reportDispense(sessionId, body.value);
+    res.status(202).json({ sessionId, status });
+  });
+
+  router.get('/v1/lanes/:laneId', auth, async (req, res) => {
+    const lane = laneInScope(req, res);
+    if (!lane) return;
+    const status = await deps.service.laneStatus(lane.id);
+    res.json({
+      laneId: lane.id,
+      kind: lane.kind,
+      enabled: lane.enabled,
+      currency: lane.currency,
+      currentSession: status.currentSession,
+      openSale: status.openSale === null ? null : saleJson(status.openSale),
+      lastSeenAt: status.lastSeenAt,
+      recentOutcomes: status.recentOutcomes,
+    });
+  });
+
+  // Scoped to this API's paths so errors from other routers are not answered here.
+  router.use(
+    ['/v1/lanes', '/v1/sessions'],
+    (err: unknown, req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) return next(err);
+      if (err instanceof ControllerServiceError) {
+        const code = SERVICE_PROBLEM[err.code];
+        const errors =
+          code === 'amount_exceeds_authorized' ? [{ field: 'amount', message: err.detail }] : undefined;
+        return sendControllerProblem(res, code, err.detail, errors ? { errors } : {});
+      }
+      const parserError = err as { type?: unknown; status?: unknown };
+      if (parserError.type === 'entity.parse.failed') return sendControllerProblem(res, 'invalid_json');
+      if (parserError.status === 413) return sendControllerProblem(res, 'payload_too_large', 'at most 16 kB');
+      deps.logger?.error('controller API request failed', { err, method: req.method, path: req.path });
+      sendControllerProblem(res, 'internal_error');
+    },
+  );
+
+  return router;
+}
+
+function saleJson(sale: Sale): Record<string, unknown> {
+  return {
+    laneId: sale.laneId,
+    orderId: sale.orderId,
+    amount: sale.amount,
+    currency: sale.currency,
+    description: sale.description,
+    openedAt: sale.openedAt,
+    sessionId: sale.sessionId ?? null,
+  };
+}

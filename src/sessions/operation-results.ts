@@ -1,0 +1,126 @@
+// Results of the ePayment calls the machine asked for. Retries are the machine's: a retryable failure arms
+// the `retry` timer with backoff (within the token's lifetime for a create); the timer re-issues the same
+// call with the same Idempotency-Key. Only the give-up decisions below end a session on an error.
+import type { Draft } from './draft';
+import { isFinalState } from './session-state';
+import { retryDelayS, tokenUsableUntilMs } from './timing';
+import {
+  beginCancel,
+  cancelDone,
+  captureDone,
+  finish,
+  issuePending,
+  markCreated,
+  startPolling,
+} from './transitions';
+import type { Input, OperationFailure, PaymentAggregate } from './types';
+
+type Operation = 'create' | 'capture' | 'cancel';
+type Failure = Extract<Input, { type: 'payment-create-failed' | 'capture-failed' | 'cancel-failed' }>;
+
+const CODE_INVALID_TOKEN = '4050';
+const CODE_PUSH_NOT_ALLOWED = '5080';
+
+function failureFields(f: OperationFailure): Record<string, string | number | null> {
+  return { code: f.code ?? null, status: f.status ?? null }; // never f.message: it may echo request data
+}
+
+function notPending(d: Draft): void {
+  d.ignore(isFinalState(d.session.state) ? 'session-final' : 'not-pending');
+}
+
+export function onPaymentCreated(d: Draft): void {
+  const s = d.session;
+  if (isFinalState(s.state)) return d.ignore('session-final');
+  if (s.state === 'awaiting-sale') return d.ignore('no-payment-yet');
+  if (s.paymentCreated) return d.duplicate('payment-already-created');
+  markCreated(d);
+  if (d.session.state === 'payment-requested') startPolling(d);
+}
+
+/** Arms the retry timer; false when the attempts, or the token, are used up. */
+function scheduleRetry(d: Draft, op: Operation, f: OperationFailure): boolean {
+  const pending = d.session.pending;
+  if (!pending || pending.attempts >= d.timing.maxOpAttempts) return false;
+  const at = d.nowMs + retryDelayS(d.timing, pending.attempts, f.retryAfterS) * 1000;
+  if (op === 'create' && at >= tokenUsableUntilMs(d.timing, d.session.initiatedAt)) return false;
+  d.setTimer('retry', at);
+  return true;
+}
+
+/** Out of attempts (or token lifetime) for the pending call. */
+export function giveUp(d: Draft): void {
+  const pending = d.session.pending;
+  if (!pending) return;
+  const fields = { attempts: pending.attempts };
+  switch (pending.op) {
+    case 'create':
+      // An unanswered create may still have made the payment: cancel it so nobody can approve it later.
+      d.log('error', 'create-payment-gave-up', fields);
+      return beginCancel(d, { state: 'failed', reason: 'create-failed' });
+    case 'capture':
+      d.log('error', 'capture-gave-up', { ...fields, amountValue: pending.amount.value });
+      return finish(d, { state: 'failed', reason: 'capture-failed' });
+    case 'cancel':
+      d.log('error', 'cancel-gave-up', fields);
+      return finish(d, pending.then);
+  }
+}
+
+export function onRetryTimer(d: Draft): void {
+  const pending = d.session.pending;
+  if (!pending) return d.ignore('not-pending');
+  const tokenGone = pending.op === 'create' && d.nowMs >= tokenUsableUntilMs(d.timing, d.session.initiatedAt);
+  if (pending.attempts >= d.timing.maxOpAttempts || tokenGone) return giveUp(d);
+  d.patch({ pending: { ...pending, attempts: pending.attempts + 1 } });
+  issuePending(d);
+}
+
+export function onOperationFailed(d: Draft, f: Failure): void {
+  const op: Operation =
+    f.type === 'payment-create-failed' ? 'create' : f.type === 'capture-failed' ? 'capture' : 'cancel';
+  const pending = d.session.pending;
+  if (pending?.op !== op) return notPending(d);
+  if (op === 'create' && f.code === CODE_INVALID_TOKEN) {
+    return finish(d, { state: 'failed', reason: 'invalid-customer-token' });
+  }
+  if (op === 'create' && f.code === CODE_PUSH_NOT_ALLOWED) {
+    d.log('warn', 'push-not-allowed', {
+      msn: d.session.msn,
+      hint: 'Ask Vipps MobilePay to allow push payments (skip landing page) for this sales unit',
+    });
+    return finish(d, { state: 'failed', reason: 'push-not-allowed' });
+  }
+  if (f.retryable) {
+    if (!scheduleRetry(d, op, f)) giveUp(d);
+    return;
+  }
+  switch (pending.op) {
+    case 'create':
+      d.log('error', 'create-payment-rejected', failureFields(f));
+      return finish(d, { state: 'failed', reason: 'rejected' });
+    case 'capture':
+      d.log('error', 'capture-rejected', { ...failureFields(f), amountValue: pending.amount.value });
+      return finish(d, { state: 'failed', reason: 'capture-failed' });
+    case 'cancel':
+      // e.g. 404 (never created) or already final at Vipps: nothing left to release in the usual case.
+      d.log('warn', 'cancel-rejected', failureFields(f));
+      return finish(d, pending.then);
+  }
+}
+
+export function onCaptureDone(d: Draft, aggregate: PaymentAggregate | undefined): void {
+  const pending = d.session.pending;
+  if (pending?.op === 'capture')
+    return captureDone(d, aggregate?.capturedAmount.value ?? pending.amount.value);
+  if (d.session.capturedValue > 0) return d.duplicate('already-captured');
+  notPending(d);
+}
+
+export function onCancelDone(d: Draft, aggregate: PaymentAggregate | undefined): void {
+  const s = d.session;
+  const pending = s.pending;
+  if (pending?.op !== 'cancel') return notPending(d);
+  const released = Math.max(0, s.authorizedValue - s.capturedValue);
+  cancelDone(d, pending.then, aggregate?.cancelledAmount.value ?? released);
+}

@@ -1,0 +1,121 @@
+// An in-memory ControllerService with the semantics the real one (store + queue, wired by the worker) must
+// have: idempotent sale opening on orderId, idempotent cancel, duplicate dispense reports recognised.
+import { isDeepStrictEqual } from 'node:util';
+import type { Clock } from '../../src/clock';
+import {
+  ControllerServiceError,
+  type ControllerService,
+  type DispenseReport,
+  type LaneStatus,
+  type Sale,
+  type SaleRequest,
+  type SessionOutcome,
+} from '../../src/controller-api/controller-service';
+
+const FINAL_STATES = new Set(['completed', 'cancelled', 'failed', 'dropped']);
+
+export interface FakeSession {
+  readonly sessionId: string;
+  readonly laneId: string;
+  state: string;
+  readonly startedAt: string;
+  /** Vending: the reserved amount a dispense report may not exceed. */
+  readonly maxAmount?: number;
+  report?: DispenseReport;
+}
+
+export class FakeControllerService implements ControllerService {
+  readonly sales = new Map<string, Sale & { paid?: boolean }>();
+  readonly sessions = new Map<string, FakeSession>();
+  readonly outcomes = new Map<string, SessionOutcome[]>();
+  readonly lastSeen = new Map<string, string>();
+
+  constructor(private readonly clock: Clock) {}
+
+  addSession(session: Omit<FakeSession, 'startedAt'> & { startedAt?: string }): FakeSession {
+    const stored: FakeSession = {
+      ...session,
+      startedAt: session.startedAt ?? this.clock.now().toISOString(),
+    };
+    this.sessions.set(stored.sessionId, stored);
+    this.lastSeen.set(stored.laneId, stored.startedAt);
+    return stored;
+  }
+
+  async openSale(
+    laneId: string,
+    request: SaleRequest,
+  ): Promise<{ status: 'opened' | 'existing'; sale: Sale }> {
+    const open = this.sales.get(laneId);
+    if (open) {
+      const same =
+        open.orderId === request.orderId &&
+        isDeepStrictEqual(
+          [open.amount, open.currency, open.description],
+          [request.amount, request.currency, request.description],
+        );
+      if (same) return { status: 'existing', sale: open };
+      throw new ControllerServiceError(
+        'sale_conflict',
+        open.orderId === request.orderId
+          ? `order ${request.orderId} is already open on ${laneId} with different details`
+          : `order ${open.orderId} is open on ${laneId}; cancel it first`,
+      );
+    }
+    const sale: Sale = { ...request, laneId, openedAt: this.clock.now().toISOString() };
+    this.sales.set(laneId, sale);
+    return { status: 'opened', sale };
+  }
+
+  async cancelSale(laneId: string): Promise<{ status: 'cancelled' | 'none' }> {
+    const open = this.sales.get(laneId);
+    if (!open) return { status: 'none' };
+    if (open.paid) throw new ControllerServiceError('sale_finished', `order ${open.orderId} is already paid`);
+    this.sales.delete(laneId);
+    return { status: 'cancelled' };
+  }
+
+  async sessionLane(sessionId: string): Promise<string | undefined> {
+    return this.sessions.get(sessionId)?.laneId;
+  }
+
+  async reportDispense(
+    sessionId: string,
+    report: DispenseReport,
+  ): Promise<{ status: 'accepted' | 'duplicate' }> {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new ControllerServiceError('unknown_session', `no session ${sessionId}`);
+    if (session.report) {
+      if (isDeepStrictEqual(session.report, report)) return { status: 'duplicate' };
+      throw new ControllerServiceError(
+        'session_finished',
+        `a different result was already reported for ${sessionId}`,
+      );
+    }
+    if (FINAL_STATES.has(session.state)) {
+      throw new ControllerServiceError('session_finished', `session ${sessionId} is ${session.state}`);
+    }
+    if (report.amount !== undefined && session.maxAmount !== undefined && report.amount > session.maxAmount) {
+      throw new ControllerServiceError(
+        'amount_exceeds_authorized',
+        `at most ${session.maxAmount} was authorized`,
+      );
+    }
+    session.report = report;
+    return { status: 'accepted' };
+  }
+
+  async laneStatus(laneId: string): Promise<LaneStatus> {
+    const current = [...this.sessions.values()].find(
+      (s) => s.laneId === laneId && !FINAL_STATES.has(s.state),
+    );
+    return {
+      currentSession: current
+        ? { sessionId: current.sessionId, state: current.state, startedAt: current.startedAt }
+        : null,
+      openSale: this.sales.get(laneId) ?? null,
+      lastSeenAt: this.lastSeen.get(laneId) ?? null,
+      recentOutcomes: this.outcomes.get(laneId) ?? [],
+    };
+  }
+}
