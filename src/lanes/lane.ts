@@ -20,9 +20,9 @@ export interface Lane {
   readonly fixedAmount?: number;
   /** Overrides CHECKIN_MAX_AGE_S for this lane. */
   readonly checkinMaxAgeS?: number;
-  /** vending: how long to wait for the controller's dispense report before cancelling (default 60). */
+  /** vending: how long to wait for the controller's dispense report before cancelling (default 60; validateLanes fills it in). */
   readonly dispenseTimeoutS?: number;
-  /** self-checkout: how long a check-in may wait for a sale (capped by the 15-minute token lifetime). */
+  /** self-checkout: how long a check-in may wait for a sale (capped by the 15-minute token lifetime; validateLanes fills in 900). */
   readonly saleWaitS?: number;
   readonly enabled: boolean;
   readonly controller: ControllerChannel;
@@ -35,3 +35,17 @@ export interface LaneRegistry {
   all(): readonly Lane[];
   readonly size: number;
 }
+
+/**
+ * Reference → lane: an `epayments.payment.*.v1` event carries only the ePayment reference, which starts
+ * with `cg` + laneRefKey(laneId) + `-` (reference-key.ts). Kept apart from LaneRegistry so that existing
+ * hand-written registries (test fixtures) stay valid; createLaneRegistry returns both.
+ */
+export interface LaneReferenceIndex {
+  /** By laneRefKey(lane.id): 12 lowercase hex. */
+  byRefKey(refKey: string): Lane | undefined;
+  /** The lane id of a reference built by this gateway (`cg<refKey>-…`), else undefined. */
+  laneIdForReference(reference: string): string | undefined;
+}
+
+export type IndexedLaneRegistry = LaneRegistry & LaneReferenceIndex;

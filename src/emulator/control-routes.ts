@@ -1,0 +1,133 @@
+// The emulator's own control API under /emulator/v1/ (paths are a contract): simulate scans, inspect payments
+// and webhook deliveries, inject faults, reset. Not part of Vipps; errors use the gateway's problem+json shape.
+import express, { type Request, type Response, type Router } from 'express';
+import { sendProblem } from '../http/problem';
+import type { EmulatorContext } from './context';
+import { faultView, parseFault, seededRandom } from './faults';
+import { aggregateView, settle } from './payments';
+import { simulateScan, UnknownQrError } from './scans';
+import { paymentKey, resetState, type CustomerBehavior, type FaultApi } from './state';
+
+const BASE = '/emulator/v1';
+const ACTIONS = ['approve', 'reject', 'ignore'];
+
+function invalid(res: Response, detail: string): void {
+  sendProblem(res, { status: 400, code: 'emulator.invalid-request', title: 'Invalid request', detail });
+}
+
+function parseBehavior(v: unknown): CustomerBehavior | string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null) return 'behavior must be an object';
+  const { action, afterMs } = v as Record<string, unknown>;
+  if (typeof action !== 'string' || !ACTIONS.includes(action))
+    return `behavior.action must be one of ${ACTIONS.join(', ')}`;
+  if (afterMs !== undefined && (typeof afterMs !== 'number' || !Number.isInteger(afterMs) || afterMs < 0))
+    return 'behavior.afterMs must be a non-negative integer';
+  return { action: action as CustomerBehavior['action'], ...(afterMs === undefined ? {} : { afterMs }) };
+}
+
+export interface ControlHooks {
+  /** Drops queued deliveries when the state is reset. */
+  readonly onReset: () => void;
+}
+
+export function controlRouter(ctx: EmulatorContext, hooks: ControlHooks): Router {
+  const router = express.Router();
+  router.use(BASE, express.json({ limit: '10kb' }));
+
+  router.post(`${BASE}/scans`, (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { msn, merchantQrId } = body;
+    if (typeof msn !== 'string' || msn === '') return invalid(res, 'msn must be a non-empty string');
+    if (typeof merchantQrId !== 'string' || merchantQrId === '')
+      return invalid(res, 'merchantQrId must be a non-empty string');
+    const behavior = parseBehavior(body['behavior']);
+    if (typeof behavior === 'string') return invalid(res, behavior);
+    try {
+      const result = simulateScan(ctx, { msn, merchantQrId, ...(behavior ? { behavior } : {}) });
+      res.status(201).json(result);
+    } catch (err) {
+      if (!(err instanceof UnknownQrError)) throw err;
+      sendProblem(res, { status: 404, code: err.code, title: 'Unknown QR', detail: err.message });
+    }
+  });
+
+  router.get(`${BASE}/payments`, (req, res) => {
+    const { msn, reference } = req.query;
+    const payments = [...ctx.state.payments.values()]
+      .filter(
+        (p) => (msn === undefined || p.msn === msn) && (reference === undefined || p.reference === reference),
+      )
+      .map((p) => {
+        settle(ctx, p);
+        return {
+          msn: p.msn,
+          reference: p.reference,
+          state: p.state,
+          amount: p.amount,
+          aggregate: aggregateView(p),
+          createCalls: p.createCalls,
+          userFlow: p.userFlow,
+          customer: p.customerKind,
+          createdAt: new Date(p.createdAt).toISOString(),
+          events: p.events.map((e) => e.name),
+        };
+      });
+    res.json({ payments });
+  });
+
+  router.get(`${BASE}/deliveries`, (req, res) => {
+    const { event, reference } = req.query;
+    const deliveries = ctx.state.deliveries.filter(
+      (d) =>
+        (event === undefined || d.event === event) && (reference === undefined || d.reference === reference),
+    );
+    res.json({ deliveries });
+  });
+
+  router.get(`${BASE}/faults`, (_req, res) => {
+    res.json({ faults: [...ctx.state.faults.values()].map(faultView) });
+  });
+
+  router.post(`${BASE}/faults`, (req, res) => {
+    const parsed = parseFault(req.body);
+    if ('errors' in parsed) return invalid(res, parsed.errors.join('; '));
+    if (parsed.seed !== undefined) ctx.random = seededRandom(parsed.seed);
+    ctx.state.faults.set(parsed.fault.api, parsed.fault);
+    res.status(201).json({ faults: [...ctx.state.faults.values()].map(faultView) });
+  });
+
+  router.delete(`${BASE}/faults`, (req, res) => {
+    const api = req.query['api'];
+    if (typeof api === 'string') ctx.state.faults.delete(api as FaultApi);
+    else ctx.state.faults.clear();
+    res.status(204).end();
+  });
+
+  router.post(`${BASE}/reset`, (_req, res) => {
+    resetState(ctx.state);
+    hooks.onReset();
+    res.status(204).end();
+  });
+
+  // Where redirect flows send the user; the emulator has no app, so it only shows the payment's state.
+  router.get(`${BASE}/landing/:msn/:reference`, (req, res) => {
+    const p = ctx.state.payments.get(paymentKey(req.params.msn, req.params.reference));
+    if (!p)
+      return sendProblem(res, { status: 404, code: 'emulator.payment-not-found', title: 'No such payment' });
+    settle(ctx, p);
+    res.type('text/plain').send(`Emulated Vipps MobilePay: payment ${p.reference} is ${p.state}.\n`);
+  });
+
+  router.use(BASE, (err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    const parseError =
+      typeof err === 'object' && err !== null && (err as { type?: unknown }).type === 'entity.parse.failed';
+    if (!parseError) ctx.logger.error('emulator: control API error', { error: err });
+    sendProblem(res, {
+      status: parseError ? 400 : 500,
+      code: parseError ? 'emulator.invalid-json' : 'emulator.internal',
+      title: parseError ? 'The request body is not valid JSON' : 'Internal error',
+    });
+  });
+  return router;
+}

@@ -1,0 +1,193 @@
+// The built-in Vipps MobilePay emulator: access token, ePayment, QR merchant callback and Webhooks APIs over
+// real HTTP (vipps-protocol.md), signed outgoing webhooks, and a control API under /emulator/v1/ for scans,
+// inspection, faults and reset. Used in-process by tests and as `checkin-gateway emulator --port N`.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type Response } from 'express';
+import { systemClock, type Clock } from '../clock';
+import { silentLogger, type Logger } from '../log';
+import type { EmulatorContext, EmulatorSettings } from './context';
+import { controlRouter } from './control-routes';
+import { createDeliveries, VIPPS_RETRY_DELAYS_MS } from './deliveries';
+import { epaymentRouter } from './epayment-routes';
+import { faultInjector, seededRandom } from './faults';
+import { problemBody, qrErrorBody } from './problem';
+import { qrImageRouter, qrRouter } from './qr-routes';
+import { simulateScan, type ScanInput, type ScanResult } from './scans';
+import { createState, type EmulatorState } from './state';
+import { createTimers } from './timers';
+import { accessTokenRouter } from './tokens';
+import { webhooksRouter } from './webhooks-routes';
+
+export interface EmulatorOptions {
+  readonly clock?: Clock;
+  /** Used for outgoing webhook deliveries. */
+  readonly fetch?: typeof fetch;
+  readonly logger?: Logger;
+  /** Base of `qrImageUrl` / `redirectUrl`; default: the Host the caller used. */
+  readonly publicBaseUrl?: string;
+  /** Delays between delivery attempts; attempts = delays + 1. Default: Vipps's first steps (deliveries.ts). */
+  readonly deliveryRetry?: { readonly delaysMs: readonly number[] };
+  /** Per delivery attempt; default 10 000 (Vipps's limit, §1.5). */
+  readonly deliveryTimeoutMs?: number;
+  /** Access-token lifetime in seconds; default 3600 (test environment). */
+  readonly tokenTtlS?: number;
+  /** CREATED ⇒ EXPIRED after this; default 600 000 (§6.2). */
+  readonly userTimeoutMs?: number;
+  /** Default delay of a simulated approve/reject; default 50. */
+  readonly approveAfterMs?: number;
+  /** customerToken lifetime; default 900 000 (§3). */
+  readonly customerTokenTtlMs?: number;
+  /** §6.6 limits per minute; defaults 5 and 120. */
+  readonly rateLimits?: { readonly modificationsPerMin?: number; readonly readsPerMin?: number };
+  /** Scans of QR codes never created ⇒ 404 (default false: any merchantQrId can be scanned). */
+  readonly strictQr?: boolean;
+  /** Registrations per event per sales unit; defaults 25 and, for `user.checked-in.v1`, unlimited (see README). */
+  readonly webhookLimits?: { readonly perEvent?: number; readonly checkedIn?: number };
+  /** Seed of the RNG behind fault rates; default 1. */
+  readonly seed?: number;
+  /** Delivery records kept for GET /emulator/v1/deliveries; default 10 000. */
+  readonly maxDeliveryRecords?: number;
+}
+
+export interface RunningEmulator {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface Emulator {
+  readonly app: express.Express;
+  readonly state: EmulatorState;
+  /** 'payment' (payment, event), 'delivery' (record), 'scan', 'idle'. */
+  readonly events: EventEmitter;
+  /** Resolves when no webhook delivery is queued, in flight or waiting to retry. */
+  awaitIdle(): Promise<void>;
+  /** The control API's scan, in-process. */
+  scan(input: ScanInput): ScanResult;
+  listen(port: number, host?: string): Promise<RunningEmulator>;
+  close(): Promise<void>;
+}
+
+function settingsFrom(o: EmulatorOptions): EmulatorSettings {
+  return {
+    tokenTtlS: o.tokenTtlS ?? 3600,
+    customerTokenTtlMs: o.customerTokenTtlMs ?? 15 * 60_000,
+    userTimeoutMs: o.userTimeoutMs ?? 10 * 60_000,
+    approveAfterMs: o.approveAfterMs ?? 50,
+    modificationsPerMin: o.rateLimits?.modificationsPerMin ?? 5,
+    readsPerMin: o.rateLimits?.readsPerMin ?? 120,
+    deliveryDelaysMs: o.deliveryRetry?.delaysMs ?? VIPPS_RETRY_DELAYS_MS,
+    deliveryTimeoutMs: o.deliveryTimeoutMs ?? 10_000,
+    strictQr: o.strictQr ?? false,
+    maxRegistrationsPerEvent: o.webhookLimits?.perEvent ?? 25,
+    maxCheckinRegistrations: o.webhookLimits?.checkedIn ?? Number.POSITIVE_INFINITY,
+    maxDeliveryRecords: o.maxDeliveryRecords ?? 10_000,
+    publicBaseUrl: o.publicBaseUrl,
+  };
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const settings = settingsFrom(options);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger();
+  const state = createState();
+  const events = new EventEmitter();
+  events.setMaxListeners(1000); // Tests await many payments at once.
+  const timers = createTimers();
+  const deliveries = createDeliveries({
+    state,
+    clock,
+    logger,
+    events,
+    timers,
+    fetch: options.fetch ?? globalThis.fetch,
+    delaysMs: settings.deliveryDelaysMs,
+    timeoutMs: settings.deliveryTimeoutMs,
+    maxRecords: settings.maxDeliveryRecords,
+  });
+  const ctx: EmulatorContext = {
+    state,
+    clock,
+    logger,
+    settings,
+    events,
+    jwtKey: randomBytes(32),
+    timers,
+    random: seededRandom(options.seed ?? 1),
+    publish: (event, msn, body, reference) => deliveries.publish(event, msn, body, reference),
+  };
+
+  const held = new Set<Response>();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use('/accesstoken', faultInjector(ctx, 'token', problemBody, held));
+  app.use('/epayment', faultInjector(ctx, 'epayment', problemBody, held));
+  app.use('/qr', faultInjector(ctx, 'qr', qrErrorBody, held));
+  app.use('/webhooks', faultInjector(ctx, 'webhooks', problemBody, held));
+  app.use(accessTokenRouter(ctx));
+  app.use(epaymentRouter(ctx));
+  app.use(qrRouter(ctx));
+  app.use(webhooksRouter(ctx));
+  app.use(qrImageRouter(ctx));
+  app.use(controlRouter(ctx, { onReset: () => deliveries.clearQueued() }));
+
+  const servers = new Set<Server>();
+  const close = async (): Promise<void> => {
+    deliveries.close();
+    timers.clear();
+    for (const res of held) res.destroy();
+    await Promise.all(
+      [...servers].map(async (server) => {
+        const closed = once(server, 'close');
+        server.close();
+        server.closeAllConnections();
+        await closed;
+      }),
+    );
+    servers.clear();
+  };
+
+  return {
+    app,
+    state,
+    events,
+    awaitIdle: () => deliveries.awaitIdle(),
+    scan: (input) => simulateScan(ctx, input),
+    async listen(port, host = '127.0.0.1') {
+      const server = app.listen(port, host);
+      await once(server, 'listening');
+      servers.add(server);
+      const { port: actual } = server.address() as AddressInfo;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+      return {
+        url,
+        close: async () => {
+          const closed = once(server, 'close');
+          server.close();
+          server.closeAllConnections();
+          await closed;
+          servers.delete(server);
+        },
+      };
+    },
+    close,
+  };
+}
+
+export interface StartedEmulator extends Emulator {
+  /** Base URL of the listening server, e.g. `http://127.0.0.1:7070`; point VIPPS_BASE_URL here. */
+  readonly url: string;
+}
+
+/** Creates an emulator and starts it listening (port 0 = any free port); `close()` stops everything. */
+export async function startEmulator(
+  options: EmulatorOptions & { readonly port?: number; readonly host?: string } = {},
+): Promise<StartedEmulator> {
+  const { port = 0, host = '127.0.0.1', ...rest } = options;
+  const emulator = createEmulator(rest);
+  const running = await emulator.listen(port, host);
+  return { ...emulator, url: running.url };
+}

@@ -1,0 +1,240 @@
+// The ePayment state machine (vipps-protocol.md §6): CREATED → AUTHORIZED | ABORTED | EXPIRED | TERMINATED, and
+// the aggregate after capture / cancel / refund. State stays AUTHORIZED after modifications; money moves in the
+// aggregate. Every event is logged on the payment and published as `epayments.payment.<name>.v1` (§6.5).
+import { randomInt } from 'node:crypto';
+import type { EmulatorContext } from './context';
+import type { CreateRequest } from './epayment-validate';
+import { EmulatedApiError } from './problem';
+import type { CustomerBehavior, Money, Payment, PaymentEventName, PaymentState } from './state';
+import { paymentKey } from './state';
+import { validCustomerToken } from './tokens';
+
+const pspReference = (): string => String(randomInt(1_000_000_000, 9_999_999_999));
+const coded = EmulatedApiError.coded;
+
+export function findPayment(ctx: EmulatorContext, msn: string, reference: string): Payment {
+  const payment = ctx.state.payments.get(paymentKey(msn, reference));
+  if (!payment)
+    throw coded(
+      404,
+      '5090',
+      'Reference not found',
+      'No payment with this reference for this Merchant-Serial-Number.',
+    );
+  settle(ctx, payment);
+  return payment;
+}
+
+function record(ctx: EmulatorContext, p: Payment, name: PaymentEventName, amount: Money, key?: string): void {
+  const event = {
+    reference: p.reference,
+    pspReference: pspReference(),
+    name,
+    amount,
+    timestamp: ctx.clock.now().toISOString(),
+    ...(key === undefined ? {} : { idempotencyKey: key }),
+    success: true,
+  };
+  p.events.push(event);
+  ctx.events.emit('payment', p, event);
+  ctx.publish(`epayments.payment.${name.toLowerCase()}.v1`, p.msn, { msn: p.msn, ...event }, p.reference);
+}
+
+function transition(
+  ctx: EmulatorContext,
+  p: Payment,
+  to: Exclude<PaymentState, 'CREATED'>,
+  key?: string,
+): void {
+  if (p.state !== 'CREATED') return;
+  p.state = to;
+  if (to === 'AUTHORIZED') p.aggregate.authorized = p.amount.value;
+  record(ctx, p, to, p.amount, key);
+}
+
+/** Applies a customer action or the user timeout that is due by the injected clock (lets a FakeClock drive it). */
+export function settle(ctx: EmulatorContext, p: Payment): void {
+  if (p.state !== 'CREATED') return;
+  const now = ctx.clock.now().getTime();
+  if (p.outcome && now >= p.outcome.at) transition(ctx, p, p.outcome.state);
+  else if (now >= p.expiresAt) transition(ctx, p, 'EXPIRED');
+}
+
+/** Real-time trigger for the same transitions, ignored once the payment was reset away. */
+function schedule(
+  ctx: EmulatorContext,
+  p: Payment,
+  delayMs: number,
+  to: 'AUTHORIZED' | 'ABORTED' | 'EXPIRED',
+): void {
+  ctx.timers.after(delayMs, () => {
+    if (ctx.state.payments.get(paymentKey(p.msn, p.reference)) === p) transition(ctx, p, to);
+  });
+}
+
+export function createPayment(
+  ctx: EmulatorContext,
+  msn: string,
+  req: CreateRequest,
+  idempotencyKey: string,
+  baseUrl: string,
+): Payment {
+  if (ctx.state.payments.has(paymentKey(msn, req.reference)))
+    throw coded(
+      409,
+      '4150',
+      'Reference already exists',
+      'A payment with this reference exists for this MSN.',
+    );
+  let behavior: CustomerBehavior | undefined;
+  if (req.customer?.kind === 'customerToken') {
+    const token = validCustomerToken(ctx, req.customer.value, msn);
+    if (!token) throw coded(400, '4050', 'Invalid CustomerToken', 'The parameter CustomerToken is invalid.');
+    behavior = token.behavior;
+  } else if (req.userFlow === 'PUSH_MESSAGE') {
+    // A push to a phone number or personal QR: the simulated customer approves.
+    behavior = { action: 'approve' };
+  } // Redirect and QR flows wait for the test approve endpoint or the user timeout.
+
+  const now = ctx.clock.now().getTime();
+  const afterMs = behavior?.afterMs ?? ctx.settings.approveAfterMs;
+  const outcome =
+    behavior?.action === 'approve'
+      ? ({ state: 'AUTHORIZED', at: now + afterMs } as const)
+      : behavior?.action === 'reject'
+        ? ({ state: 'ABORTED', at: now + afterMs } as const)
+        : undefined;
+  const payment: Payment = {
+    msn,
+    reference: req.reference,
+    pspReference: pspReference(),
+    amount: req.amount,
+    paymentMethod: { type: req.paymentMethodType },
+    userFlow: req.userFlow,
+    customerKind: req.customer?.kind ?? 'none',
+    ...(req.metadata ? { metadata: req.metadata } : {}),
+    ...(req.userFlow === 'PUSH_MESSAGE'
+      ? {}
+      : { redirectUrl: `${baseUrl}/emulator/v1/landing/${msn}/${req.reference}` }),
+    createdAt: now,
+    state: 'CREATED',
+    aggregate: { authorized: 0, captured: 0, cancelled: 0, refunded: 0 },
+    events: [],
+    createCalls: 0,
+    ...(outcome ? { outcome } : {}),
+    expiresAt: now + ctx.settings.userTimeoutMs,
+  };
+  ctx.state.payments.set(paymentKey(msn, req.reference), payment);
+  record(ctx, payment, 'CREATED', payment.amount, idempotencyKey);
+  if (outcome) schedule(ctx, payment, afterMs, outcome.state);
+  schedule(ctx, payment, ctx.settings.userTimeoutMs, 'EXPIRED');
+  return payment;
+}
+
+function assertCurrency(p: Payment, m: Money): void {
+  if (m.currency !== p.amount.currency)
+    throw coded(400, '5040', 'Invalid currency for merchant', `The payment is in ${p.amount.currency}.`);
+}
+
+export function capture(ctx: EmulatorContext, p: Payment, m: Money, key: string): void {
+  assertCurrency(p, m);
+  if (p.state === 'CREATED')
+    throw coded(400, '6080', 'Cannot capture before reservation', 'The user must accept the payment first.');
+  if (p.state !== 'AUTHORIZED')
+    throw coded(400, '6200', 'Payment cannot be captured', `The payment is ${p.state}.`);
+  const remaining = p.aggregate.authorized - p.aggregate.captured - p.aggregate.cancelled;
+  if (remaining === 0 && p.aggregate.cancelled > 0)
+    throw coded(400, '6070', 'Cannot capture a cancelled payment', 'The remaining amount was cancelled.');
+  if (m.value > remaining)
+    throw coded(400, '6090', 'Capture amount too high', `At most ${remaining} can still be captured.`);
+  p.aggregate.captured += m.value;
+  record(ctx, p, 'CAPTURED', m, key);
+}
+
+export function refund(ctx: EmulatorContext, p: Payment, m: Money, key: string): void {
+  assertCurrency(p, m);
+  if (p.state !== 'AUTHORIZED')
+    throw coded(
+      400,
+      '6020',
+      'Attempted refund before reservation',
+      'Cannot refund a payment that is not reserved.',
+    );
+  const refundable = p.aggregate.captured - p.aggregate.refunded;
+  if (m.value > refundable)
+    throw coded(400, '6150', 'Not enough refundable', `At most ${refundable} can be refunded.`);
+  p.aggregate.refunded += m.value;
+  record(ctx, p, 'REFUNDED', m, key);
+}
+
+/** Before authorization ⇒ TERMINATED; after ⇒ the remaining reservation is cancelled (§6.4). */
+export function cancel(ctx: EmulatorContext, p: Payment, transactionOnly: boolean, key: string): void {
+  if (p.state === 'CREATED') return transition(ctx, p, 'TERMINATED', key);
+  if (p.state === 'TERMINATED') return; // Cancelling twice changes nothing.
+  if (p.state !== 'AUTHORIZED')
+    throw coded(400, '6050', 'Cannot cancel a non-reserved payment', `The payment is ${p.state}.`);
+  if (transactionOnly)
+    throw coded(
+      400,
+      '6060',
+      'Cannot cancel authorized payment',
+      'cancelTransactionOnly was set and the user approved.',
+    );
+  const remaining = p.aggregate.authorized - p.aggregate.captured - p.aggregate.cancelled;
+  if (remaining === 0 && p.aggregate.cancelled === 0)
+    throw coded(
+      400,
+      '6040',
+      'Cannot cancel a captured payment',
+      'The full amount is captured; refund instead.',
+    );
+  if (remaining === 0) return;
+  p.aggregate.cancelled += remaining;
+  record(ctx, p, 'CANCELLED', { currency: p.amount.currency, value: remaining }, key);
+}
+
+/** The test environment's force-approve (`POST /epayment/v1/test/payments/{reference}/approve`). */
+export function forceApprove(ctx: EmulatorContext, p: Payment): void {
+  if (p.state !== 'CREATED')
+    throw coded(
+      400,
+      '10020',
+      'Approve not allowed',
+      `Only a CREATED payment can be approved; it is ${p.state}.`,
+    );
+  transition(ctx, p, 'AUTHORIZED');
+}
+
+export function aggregateView(p: Payment): Record<string, Money> {
+  const money = (value: number): Money => ({ currency: p.amount.currency, value });
+  return {
+    authorizedAmount: money(p.aggregate.authorized),
+    cancelledAmount: money(p.aggregate.cancelled),
+    capturedAmount: money(p.aggregate.captured),
+    refundedAmount: money(p.aggregate.refunded),
+  };
+}
+
+export function paymentView(p: Payment): Record<string, unknown> {
+  return {
+    aggregate: aggregateView(p),
+    amount: p.amount,
+    state: p.state,
+    paymentMethod: p.paymentMethod,
+    profile: {},
+    pspReference: p.pspReference,
+    reference: p.reference,
+    ...(p.redirectUrl ? { redirectUrl: p.redirectUrl } : {}),
+    ...(p.metadata ? { metadata: p.metadata } : {}),
+  };
+}
+
+export function modificationView(p: Payment): Record<string, unknown> {
+  return {
+    amount: p.amount,
+    state: p.state,
+    aggregate: aggregateView(p),
+    pspReference: p.pspReference,
+    reference: p.reference,
+  };
+}

@@ -1,0 +1,156 @@
+// The emulator's in-memory world: everything Vipps would keep server-side, in plain maps so tests and the
+// control API can inspect it. Nothing here is durable; a restart is a fresh Vipps.
+
+export type Currency = 'NOK' | 'DKK' | 'EUR';
+export interface Money {
+  readonly currency: Currency;
+  readonly value: number;
+}
+
+export type PaymentState = 'CREATED' | 'AUTHORIZED' | 'ABORTED' | 'EXPIRED' | 'TERMINATED';
+/** Event names of the event log and of `epayments.payment.<name lower-case>.v1` (vipps-protocol.md §6.3). */
+export type PaymentEventName =
+  'CREATED' | 'AUTHORIZED' | 'ABORTED' | 'EXPIRED' | 'TERMINATED' | 'CANCELLED' | 'CAPTURED' | 'REFUNDED';
+
+export interface PaymentEvent {
+  readonly reference: string;
+  readonly pspReference: string;
+  readonly name: PaymentEventName;
+  readonly amount: Money;
+  readonly timestamp: string;
+  readonly idempotencyKey?: string;
+  readonly success: boolean;
+}
+
+export type CustomerAction = 'approve' | 'reject' | 'ignore';
+/** What the simulated customer does with a push request; set by a scan (control API). */
+export interface CustomerBehavior {
+  readonly action: CustomerAction;
+  readonly afterMs?: number;
+}
+
+export interface Aggregate {
+  authorized: number;
+  captured: number;
+  cancelled: number;
+  refunded: number;
+}
+
+export interface Payment {
+  readonly msn: string;
+  readonly reference: string;
+  readonly pspReference: string;
+  readonly amount: Money;
+  readonly paymentMethod: { readonly type: string };
+  readonly userFlow: string;
+  readonly customerKind: 'customerToken' | 'phoneNumber' | 'personalQr' | 'none';
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly redirectUrl?: string;
+  readonly createdAt: number;
+  state: PaymentState;
+  aggregate: Aggregate;
+  events: PaymentEvent[];
+  /** Every create request for this (msn, reference) the emulator processed, replays and conflicts included. */
+  createCalls: number;
+  /** When the simulated customer acts (approve ⇒ AUTHORIZED, reject ⇒ ABORTED); absent = never. */
+  outcome?: { readonly state: 'AUTHORIZED' | 'ABORTED'; readonly at: number };
+  /** When a still-CREATED payment becomes EXPIRED (the user timeout, §6.2). */
+  expiresAt: number;
+}
+
+export interface CustomerToken {
+  readonly msn: string;
+  readonly merchantQrId: string;
+  readonly issuedAt: number;
+  readonly behavior: CustomerBehavior;
+}
+
+export interface MerchantCallbackQr {
+  readonly msn: string;
+  readonly merchantQrId: string;
+  locationDescription: string;
+  category?: string;
+  readonly qrContent: string;
+}
+
+export interface WebhookRegistration {
+  readonly id: string;
+  /** Undefined for a partner-wide registration (no Merchant-Serial-Number): it receives every MSN's events. */
+  readonly msn: string | undefined;
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly secret: string;
+  readonly createdAt: number;
+}
+
+export interface DeliveryRecord {
+  readonly id: number;
+  /** The `Webhook-Id` header: one per message, the same on every attempt (as observed, §1.4). */
+  readonly webhookId: string;
+  readonly registrationId: string;
+  readonly url: string;
+  readonly event: string;
+  readonly reference?: string;
+  readonly attempt: number;
+  readonly status?: number;
+  readonly error?: string;
+  readonly at: string;
+  readonly durationMs: number;
+}
+
+export type FaultApi = 'epayment' | 'qr' | 'webhooks' | 'token' | '*';
+export interface Fault {
+  readonly api: FaultApi;
+  readonly latencyMs: number;
+  readonly errorRate: number;
+  readonly statuses: readonly number[];
+  readonly timeoutRate: number;
+  /** How many more requests the fault may touch; undefined = until cleared. */
+  remaining: number | undefined;
+}
+
+export interface StoredResponse {
+  readonly fingerprint: string;
+  readonly status: number;
+  readonly body: unknown;
+  readonly contentType: string;
+}
+
+export interface EmulatorState {
+  readonly payments: Map<string, Payment>;
+  readonly customerTokens: Map<string, CustomerToken>;
+  readonly qrs: Map<string, MerchantCallbackQr>;
+  readonly webhooks: Map<string, WebhookRegistration>;
+  readonly deliveries: DeliveryRecord[];
+  readonly idempotency: Map<string, StoredResponse>;
+  /** Accepted request times (ms) per rate-limit key, oldest first. */
+  readonly rateWindows: Map<string, number[]>;
+  readonly faults: Map<FaultApi, Fault>;
+}
+
+export function createState(): EmulatorState {
+  return {
+    payments: new Map(),
+    customerTokens: new Map(),
+    qrs: new Map(),
+    webhooks: new Map(),
+    deliveries: [],
+    idempotency: new Map(),
+    rateWindows: new Map(),
+    faults: new Map(),
+  };
+}
+
+export function resetState(state: EmulatorState): void {
+  state.payments.clear();
+  state.customerTokens.clear();
+  state.qrs.clear();
+  state.webhooks.clear();
+  state.deliveries.length = 0;
+  state.idempotency.clear();
+  state.rateWindows.clear();
+  state.faults.clear();
+}
+
+export const paymentKey = (msn: string, reference: string): string => `${msn}/${reference}`;
+export const qrKey = (msn: string, merchantQrId: string): string => `${msn}/${merchantQrId}`;
