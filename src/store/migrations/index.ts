@@ -2,5 +2,6 @@
 import type { Migration } from '../migrate';
 import { queueMigration } from './001-queue';
 import { intakeMigration } from './002-intake';
+import { sessionsMigration } from './003-sessions';
 
-export const migrations: readonly Migration[] = [queueMigration, intakeMigration];
+export const migrations: readonly Migration[] = [queueMigration, intakeMigration, sessionsMigration];

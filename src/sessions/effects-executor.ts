@@ -1,0 +1,131 @@
+// Executes the ePayment effects of a step and turns each outcome into the input the state machine expects
+// (architecture §2). Every call carries the Idempotency-Key the machine derived from the session id, so
+// re-issuing one after a crash or a redelivery reaches Vipps as the same operation (vipps-protocol.md §6.6).
+// Failures are never thrown past here: a Vipps error becomes a `*-failed` input and the machine decides
+// (4050/5080 end the session; 429/5xx/network/timeouts are retried with backoff by its `retry` timer).
+import type { Logger } from '../log';
+import type { VippsClient } from '../vipps/client';
+import { VippsApiError, VippsError, VippsResponseError } from '../vipps/errors';
+import type { PaymentAggregate as VippsAggregate, ResponseAmount } from '../vipps/epayment-types';
+import type { Currency, Effect, Input, Money, OperationFailure, PaymentAggregate } from './types';
+
+export type PaymentEffect = Extract<
+  Effect,
+  { type: 'create-payment' | 'get-payment' | 'capture' | 'cancel' }
+>;
+
+/** The part of the Vipps client the worker uses. */
+export type EpaymentPort = Pick<VippsClient['epayment'], 'create' | 'get' | 'capture' | 'cancel'>;
+
+export function isPaymentEffect(effect: Effect): effect is PaymentEffect {
+  return (
+    effect.type === 'create-payment' ||
+    effect.type === 'get-payment' ||
+    effect.type === 'capture' ||
+    effect.type === 'cancel'
+  );
+}
+
+/** The machine reads values only; the currency is carried as Vipps sent it. */
+function money(a: ResponseAmount): Money {
+  return { currency: a.currency as Currency, value: a.value };
+}
+
+export function toAggregate(a: VippsAggregate): PaymentAggregate {
+  return {
+    authorizedAmount: money(a.authorizedAmount),
+    cancelledAmount: money(a.cancelledAmount),
+    capturedAmount: money(a.capturedAmount),
+    refundedAmount: money(a.refundedAmount),
+  };
+}
+
+/**
+ * How the machine sees a failed call. A 2xx with a body we could not read is treated as retryable: the call
+ * may well have succeeded, and repeating it with the same Idempotency-Key returns the first result.
+ * Anything that is not a VippsError is a bug of ours and is rethrown (the queue retries the job).
+ */
+export function operationFailure(err: unknown): OperationFailure {
+  if (!(err instanceof VippsError)) throw err;
+  const retryable = err.retryable || err instanceof VippsResponseError;
+  if (err instanceof VippsApiError) {
+    return {
+      status: err.status,
+      retryable,
+      message: err.message,
+      ...(err.code === undefined ? {} : { code: err.code }),
+      ...(err.retryAfterMs === undefined ? {} : { retryAfterS: Math.ceil(err.retryAfterMs / 1000) }),
+    };
+  }
+  return { retryable, message: err.message };
+}
+
+export interface ExecuteContext {
+  readonly epayment: EpaymentPort;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs one ePayment effect; returns the input that reports its result (null when there is none to feed). */
+export async function executePaymentEffect(effect: PaymentEffect, x: ExecuteContext): Promise<Input | null> {
+  const opts = x.signal ? { signal: x.signal } : {};
+  const ref = { msn: effect.msn, reference: effect.reference };
+  const { sessionId } = effect;
+  switch (effect.type) {
+    case 'create-payment':
+      try {
+        await x.epayment.create(
+          {
+            ...ref,
+            amount: effect.amount,
+            customerToken: effect.customerToken,
+            paymentDescription: effect.description,
+            idempotencyKey: effect.idempotencyKey,
+          },
+          opts,
+        );
+        return { type: 'payment-created', sessionId };
+      } catch (err) {
+        return { type: 'payment-create-failed', sessionId, ...operationFailure(err) };
+      }
+    case 'capture':
+      try {
+        const r = await x.epayment.capture(
+          { ...ref, amount: effect.amount, idempotencyKey: effect.idempotencyKey },
+          opts,
+        );
+        return { type: 'capture-done', sessionId, aggregate: toAggregate(r.aggregate) };
+      } catch (err) {
+        return { type: 'capture-failed', sessionId, ...operationFailure(err) };
+      }
+    case 'cancel':
+      try {
+        const r = await x.epayment.cancel({ ...ref, idempotencyKey: effect.idempotencyKey }, opts);
+        return { type: 'cancel-done', sessionId, aggregate: toAggregate(r.aggregate) };
+      } catch (err) {
+        return { type: 'cancel-failed', sessionId, ...operationFailure(err) };
+      }
+    case 'get-payment':
+      try {
+        const p = await x.epayment.get(ref, opts);
+        return {
+          type: 'poll-result',
+          reference: effect.reference,
+          state: p.state,
+          aggregate: toAggregate(p.aggregate),
+        };
+      } catch (err) {
+        // A read has no failure input: the poll timer (or the deadline's recheck) reads again.
+        const f = operationFailure(err);
+        x.logger.warn('payment read failed', {
+          sessionId,
+          laneId: effect.laneId,
+          reference: effect.reference,
+          status: f.status ?? null,
+          code: f.code ?? null,
+          retryable: f.retryable,
+        });
+        return null;
+      }
+  }
+}

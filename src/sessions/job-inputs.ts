@@ -1,0 +1,207 @@
+// Queue jobs ⇄ state machine inputs. Intake writes `checkin` and `epayment-event` jobs (job-payloads.ts); the
+// controller service writes sale and dispense jobs, and the worker its own `timer` jobs, all in the lane's
+// group so one lane's inputs are applied in order. A malformed payload is a bug, not bad luck: it is
+// dead-lettered at once with the offending field named (never its value: a payload may carry a token).
+import { createHash } from 'node:crypto';
+import type { EnqueueInput, Job } from '../queue/queue';
+import { PermanentJobError } from '../queue/queue';
+import { timerJobId } from './ids';
+import type { Currency, Input, Money, OpenSale, PaymentEventName, TimerName } from './types';
+
+export const SALE_OPENED_JOB = 'sale-opened';
+export const SALE_CANCELLED_JOB = 'sale-cancelled';
+export const DISPENSE_REPORT_JOB = 'dispense-report';
+export const TIMER_JOB = 'timer';
+
+export interface TimerJobPayload {
+  readonly sessionId: string;
+  readonly name: TimerName;
+  readonly at: string;
+}
+
+/** A job turned into an input, with the lane whose group it came from. */
+export interface JobInput {
+  readonly laneId: string;
+  readonly input: Input;
+}
+
+const TIMER_NAMES: readonly TimerName[] = [
+  'poll',
+  'payment-deadline',
+  'dispense-timeout',
+  'sale-wait',
+  'retry',
+];
+const EVENT_NAMES: readonly PaymentEventName[] = [
+  'CREATED',
+  'AUTHORIZED',
+  'ABORTED',
+  'EXPIRED',
+  'TERMINATED',
+  'CAPTURED',
+  'CANCELLED',
+  'REFUNDED',
+];
+
+type Fields = Record<string, unknown>;
+
+function bad(job: Job, field: string): PermanentJobError {
+  return new PermanentJobError(`${job.type} job ${job.id}: payload field ${field} is missing or invalid`);
+}
+
+function record(job: Job, value: unknown, field: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(job, field);
+  return value as Fields;
+}
+
+function str(job: Job, o: Fields, field: string): string {
+  const v = o[field];
+  if (typeof v !== 'string' || v === '') throw bad(job, field);
+  return v;
+}
+
+function int(job: Job, o: Fields, field: string): number {
+  const v = o[field];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(job, field);
+  return v;
+}
+
+/** The state machine only reads `value`; the currency is carried as Vipps sent it. */
+function money(job: Job, value: unknown, field: string): Money {
+  const o = record(job, value, field);
+  return { currency: str(job, o, 'currency') as Currency, value: int(job, o, 'value') };
+}
+
+function oneOf<T extends string>(job: Job, o: Fields, field: string, allowed: readonly T[]): T {
+  const v = o[field];
+  if (!allowed.includes(v as T)) throw bad(job, field);
+  return v as T;
+}
+
+/** Throws PermanentJobError for an unknown type or a payload that does not fit it. */
+export function jobInput(job: Job): JobInput {
+  const p = record(job, job.payload, 'payload');
+  const laneId = job.group;
+  switch (job.type) {
+    case 'checkin':
+      return {
+        laneId: str(job, p, 'laneId'),
+        input: {
+          type: 'checkin',
+          msn: str(job, p, 'msn'),
+          merchantQrId: str(job, p, 'merchantQrId'),
+          initiatedAt: str(job, p, 'initiatedAt'),
+          customerToken: str(job, p, 'customerToken'),
+        },
+      };
+    case 'epayment-event': {
+      const e = record(job, p['event'], 'event');
+      if (typeof e['success'] !== 'boolean') throw bad(job, 'event.success');
+      return {
+        laneId: str(job, p, 'laneId'),
+        input: {
+          type: 'epayment-event',
+          reference: str(job, e, 'reference'),
+          name: oneOf(job, e, 'name', EVENT_NAMES),
+          success: e['success'],
+          amount: money(job, e['amount'], 'event.amount'),
+          pspReference: typeof e['pspReference'] === 'string' ? e['pspReference'] : '',
+          timestamp: str(job, e, 'timestamp'),
+        },
+      };
+    }
+    case SALE_OPENED_JOB: {
+      const s = record(job, p['sale'], 'sale');
+      const description = s['description'];
+      const sale: Omit<OpenSale, 'sessionId'> = {
+        laneId: str(job, s, 'laneId'),
+        orderId: str(job, s, 'orderId'),
+        amount: int(job, s, 'amount'),
+        currency: str(job, s, 'currency') as Currency,
+        description: typeof description === 'string' ? description : null,
+        openedAt: str(job, s, 'openedAt'),
+      };
+      return { laneId, input: { type: 'sale-opened', sale } };
+    }
+    case SALE_CANCELLED_JOB:
+      return {
+        laneId,
+        input: { type: 'sale-cancelled', laneId: str(job, p, 'laneId'), orderId: str(job, p, 'orderId') },
+      };
+    case DISPENSE_REPORT_JOB: {
+      const result = oneOf(job, p, 'result', ['dispensed', 'failed'] as const);
+      const amount = p['amount'] === undefined ? {} : { amount: money(job, p['amount'], 'amount') };
+      return {
+        laneId,
+        input: { type: 'dispense-report', sessionId: str(job, p, 'sessionId'), result, ...amount },
+      };
+    }
+    case TIMER_JOB:
+      return {
+        laneId,
+        input: {
+          type: 'timer',
+          sessionId: str(job, p, 'sessionId'),
+          name: oneOf(job, p, 'name', TIMER_NAMES),
+          at: str(job, p, 'at'),
+        },
+      };
+    default:
+      throw new PermanentJobError(`job ${job.id}: unknown job type ${JSON.stringify(job.type)}`);
+  }
+}
+
+// ---- jobs the gateway writes for itself ----
+
+/** Dedup keys must fit SQS's 128 characters; long lane and order ids are hashed instead of cut. */
+function fitKey(prefix: string, parts: readonly string[]): string {
+  const plain = `${prefix}:${parts.join(':')}`;
+  if (plain.length <= 128 && /^[\x21-\x7e]+$/.test(plain)) return plain;
+  return `${prefix}:${createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex')}`;
+}
+
+export function timerJob(laneId: string, timer: TimerJobPayload, now: Date): EnqueueInput {
+  return {
+    group: laneId,
+    type: TIMER_JOB,
+    dedupKey: timerJobId(timer.sessionId, timer.name, timer.at),
+    payload: timer,
+    delayMs: Math.max(0, Date.parse(timer.at) - now.getTime()),
+  };
+}
+
+/**
+ * The opening instant is part of the key: a POS may cancel an order and open it again later, and dedup keys
+ * outlive their jobs (the queue keeps them for days).
+ */
+export function saleOpenedJob(sale: Omit<OpenSale, 'sessionId'>): EnqueueInput {
+  return {
+    group: sale.laneId,
+    type: SALE_OPENED_JOB,
+    dedupKey: fitKey('sale-opened', [sale.laneId, sale.orderId, String(Date.parse(sale.openedAt))]),
+    payload: { sale },
+  };
+}
+
+export function saleCancelledJob(sale: Pick<OpenSale, 'laneId' | 'orderId' | 'openedAt'>): EnqueueInput {
+  return {
+    group: sale.laneId,
+    type: SALE_CANCELLED_JOB,
+    dedupKey: fitKey('sale-cancelled', [sale.laneId, sale.orderId, String(Date.parse(sale.openedAt))]),
+    payload: { laneId: sale.laneId, orderId: sale.orderId },
+  };
+}
+
+/** One report per session: a second one is the same job (the controller API answers `duplicate`). */
+export function dispenseReportJob(
+  laneId: string,
+  sessionId: string,
+  report: { readonly result: 'dispensed' | 'failed'; readonly amount?: Money },
+): EnqueueInput {
+  return {
+    group: laneId,
+    type: DISPENSE_REPORT_JOB,
+    dedupKey: `dispense:${sessionId}`,
+    payload: { sessionId, ...report },
+  };
+}

@@ -1,0 +1,161 @@
+// Delivers the outbox (lane messages written with their step) to each lane's controller channel: in `seq`
+// order per lane, at least once, with stable ids (`laneMessageId`) so controllers deduplicate. A failing
+// message stays at the head of its lane and blocks the later ones until it goes through (never reordered);
+// it is retried with backoff. Only a message the controller refuses for good (a non-retryable
+// ChannelDeliveryError) or whose lane left the lanes file is set aside as failed, so the lane moves on.
+// Woken at once after a step wrote messages; polls as a backstop (after a restart, for retries).
+import type { Clock } from '../clock';
+import { scrubString, type Logger } from '../log';
+import type { LaneRegistry } from '../lanes/lane';
+import { backoffDelayMs, type BackoffPolicy } from '../channels/backoff';
+import { ChannelDeliveryError } from '../channels/channel';
+import type { ChannelRegistry } from '../channels/registry';
+import { Wakeup } from '../queue/wakeup';
+import {
+  claimLaneHead,
+  dueHeads,
+  markDelivered,
+  markFailed,
+  markRetry,
+  pruneDelivered,
+  type OutboxEntry,
+} from '../store/outbox-repo';
+import type { Sql } from '../store/sql';
+
+export interface OutboxDispatcherOptions {
+  readonly db: Sql;
+  readonly channels: Pick<ChannelRegistry, 'channelFor'>;
+  readonly lanes: () => LaneRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Backstop poll, in ms. Default 1 000. */
+  readonly pollIntervalMs?: number;
+  /** Delay before retrying a lane's failed head, in ms. Default 1 s doubling to 5 min. */
+  readonly backoff?: BackoffPolicy;
+  /** Lanes delivered at the same time. Default 8. */
+  readonly concurrency?: number;
+  /** How long a head stays leased to this dispatcher while it is being sent, in ms. Default 120 000. */
+  readonly leaseMs?: number;
+  /** Delivered messages are kept this long for diagnostics, in ms. Default 7 days. */
+  readonly retentionMs?: number;
+  readonly random?: () => number;
+}
+
+export interface OutboxDispatcher {
+  start(): void;
+  /** Stops polling, aborts sends in flight and waits for the lanes being delivered. Idempotent. */
+  stop(): Promise<void>;
+  /** Look for messages now (called after a step committed some). */
+  wake(): void;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/** Stored as last_error and logged: name, code and message, with registered secrets scrubbed. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return scrubString(String(err));
+  const code = (err as { code?: unknown }).code;
+  const label = typeof code === 'string' ? `${err.name} (${code})` : err.name;
+  return scrubString(`${label}: ${err.message}`).slice(0, 500);
+}
+
+export function createOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispatcher {
+  const pollIntervalMs = o.pollIntervalMs ?? 1_000;
+  const backoff = o.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
+  const concurrency = o.concurrency ?? 8;
+  const leaseMs = o.leaseMs ?? 120_000;
+  const retentionMs = o.retentionMs ?? 7 * DAY_MS;
+  const random = o.random ?? Math.random;
+  const wakeup = new Wakeup();
+  const busy = new Map<string, Promise<void>>();
+  const abort = new AbortController();
+  let loop: Promise<void> | undefined;
+  let nextPruneAt = 0;
+
+  async function deliverHead(entry: OutboxEntry): Promise<boolean> {
+    const now = (): Date => o.clock.now();
+    const lane = o.lanes().byId(entry.laneId);
+    const fields = { messageId: entry.id, laneId: entry.laneId, type: entry.message.type };
+    if (!lane) {
+      await markFailed(o.db, entry.id, now(), 'the lane is no longer in the lanes file');
+      o.logger.warn('lane message dropped: lane no longer configured', fields);
+      return true;
+    }
+    try {
+      await o.channels.channelFor(lane).send(entry.message, abort.signal);
+      await markDelivered(o.db, entry.id, now());
+      return true;
+    } catch (err) {
+      const error = describe(err);
+      if (err instanceof ChannelDeliveryError && !err.retryable) {
+        await markFailed(o.db, entry.id, now(), error);
+        o.logger.error('lane message refused by the controller; skipped', { ...fields, error });
+        return true;
+      }
+      const delayMs = backoffDelayMs(entry.attempts + 1, backoff, random);
+      await markRetry(o.db, entry.id, new Date(now().getTime() + delayMs), error);
+      if (!abort.signal.aborted)
+        o.logger.warn('lane message not delivered; the lane waits', { ...fields, delayMs, error });
+      return false;
+    }
+  }
+
+  async function deliverLane(laneId: string): Promise<void> {
+    while (!abort.signal.aborted) {
+      const now = o.clock.now();
+      const head = await claimLaneHead(o.db, laneId, now, new Date(now.getTime() + leaseMs));
+      if (!head || !(await deliverHead(head))) return;
+    }
+  }
+
+  function startLane(laneId: string): void {
+    const task = deliverLane(laneId)
+      .catch((err: unknown) => {
+        o.logger.error('outbox delivery failed', { laneId, error: describe(err) });
+      })
+      .finally(() => {
+        busy.delete(laneId);
+        wakeup.notify();
+      });
+    busy.set(laneId, task);
+  }
+
+  async function pass(): Promise<void> {
+    const now = o.clock.now();
+    if (now.getTime() >= nextPruneAt) {
+      nextPruneAt = now.getTime() + PRUNE_EVERY_MS;
+      await pruneDelivered(o.db, new Date(now.getTime() - retentionMs));
+    }
+    const free = concurrency - busy.size;
+    if (free <= 0) return;
+    const heads = await dueHeads(o.db, now, free, [...busy.keys()]);
+    for (const head of heads) if (!busy.has(head.laneId)) startLane(head.laneId);
+  }
+
+  async function run(): Promise<void> {
+    while (!abort.signal.aborted) {
+      try {
+        await pass();
+      } catch (err) {
+        o.logger.error('outbox pass failed', { error: describe(err) });
+      }
+      await wakeup.wait(pollIntervalMs);
+    }
+    await Promise.all(busy.values());
+  }
+
+  return {
+    start() {
+      loop ??= run();
+    },
+    async stop() {
+      abort.abort(new Error('outbox dispatcher stopping'));
+      wakeup.notify();
+      await (loop ?? Promise.all(busy.values()));
+    },
+    wake() {
+      wakeup.notify();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// The lane-message outbox: messages are written in the transaction of the step that produced them and
+// delivered afterwards, in `seq` order per lane, at least once. The head of a lane (its oldest message not yet
+// delivered or given up on) blocks the rest of that lane; a short lease on the head keeps two dispatchers
+// (several worker processes on one Postgres) from sending a lane's messages at the same time.
+import type { LaneMessage } from '../sessions/lane-message';
+import type { Sql } from './sql';
+
+export interface OutboxEntry {
+  readonly id: string;
+  readonly laneId: string;
+  readonly seq: string;
+  readonly message: LaneMessage;
+  /** Delivery attempts that failed so far. */
+  readonly attempts: number;
+}
+
+export interface StoredOutboxEntry extends OutboxEntry {
+  readonly deliveredAt: Date | null;
+  readonly failedAt: Date | null;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: Date;
+}
+
+interface OutboxRow {
+  id: string;
+  lane_id: string;
+  seq: string;
+  message: LaneMessage;
+  attempts: number;
+}
+
+const PENDING = 'delivered_at IS NULL AND failed_at IS NULL';
+
+function entry(r: OutboxRow): OutboxEntry {
+  return { id: r.id, laneId: r.lane_id, seq: r.seq, message: r.message, attempts: Number(r.attempts) };
+}
+
+/** Adds messages in the given order; a message id already present is left alone. Returns how many were new. */
+export async function addToOutbox(sql: Sql, messages: readonly LaneMessage[], now: Date): Promise<number> {
+  let added = 0;
+  for (const m of messages) {
+    const r = await sql.query(
+      `INSERT INTO outbox (id, lane_id, message, next_attempt_at, created_at) VALUES ($1, $2, $3::jsonb, $4, $4)
+       ON CONFLICT (id) DO NOTHING`,
+      [m.id, m.laneId, JSON.stringify(m), now],
+    );
+    added += r.affectedRows;
+  }
+  return added;
+}
+
+/** The head of every lane that is due and not leased, oldest first, skipping `busyLanes`. */
+export async function dueHeads(
+  sql: Sql,
+  now: Date,
+  limit: number,
+  busyLanes: readonly string[],
+): Promise<OutboxEntry[]> {
+  const { rows } = await sql.query<OutboxRow>(
+    `SELECT id, lane_id, seq::text AS seq, message, attempts FROM (
+       SELECT DISTINCT ON (lane_id) id, lane_id, seq, message, attempts, next_attempt_at, lease_until
+       FROM outbox WHERE ${PENDING} ORDER BY lane_id, seq
+     ) heads
+     WHERE next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) AND lane_id <> ALL ($3::text[])
+     ORDER BY seq LIMIT $2`,
+    [now, limit, [...busyLanes]],
+  );
+  return rows.map(entry);
+}
+
+/** The lane's head if it is due and could be leased until `leaseUntil`; null otherwise. */
+export async function claimLaneHead(
+  sql: Sql,
+  laneId: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<OutboxEntry | null> {
+  const { rows } = await sql.query<OutboxRow>(
+    `UPDATE outbox SET lease_until = $3
+     WHERE id = (SELECT id FROM outbox WHERE lane_id = $1 AND ${PENDING} ORDER BY seq LIMIT 1)
+       AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+     RETURNING id, lane_id, seq::text AS seq, message, attempts`,
+    [laneId, now, leaseUntil],
+  );
+  const row = rows[0];
+  return row ? entry(row) : null;
+}
+
+export async function markDelivered(sql: Sql, id: string, now: Date): Promise<void> {
+  await sql.query('UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1', [id, now]);
+}
+
+/** A failed attempt: the message stays at the head of its lane until `nextAttemptAt`. */
+export async function markRetry(sql: Sql, id: string, nextAttemptAt: Date, error: string): Promise<void> {
+  await sql.query(
+    `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, lease_until = NULL
+     WHERE id = $1`,
+    [id, nextAttemptAt, error],
+  );
+}
+
+/** Given up for good (refused by the controller, or the lane is gone): kept for the record, no longer blocking. */
+export async function markFailed(sql: Sql, id: string, now: Date, error: string): Promise<void> {
+  await sql.query(
+    `UPDATE outbox SET attempts = attempts + 1, failed_at = $2, last_error = $3, lease_until = NULL WHERE id = $1`,
+    [id, now, error],
+  );
+}
+
+/** Every message of a lane (or all lanes), in delivery order: diagnostics and tests. */
+export async function listOutbox(sql: Sql, laneId?: string): Promise<StoredOutboxEntry[]> {
+  const { rows } = await sql.query<
+    OutboxRow & {
+      delivered_at: Date | null;
+      failed_at: Date | null;
+      last_error: string | null;
+      next_attempt_at: Date;
+    }
+  >(
+    `SELECT id, lane_id, seq::text AS seq, message, attempts, delivered_at, failed_at, last_error, next_attempt_at
+     FROM outbox WHERE ($1::text IS NULL OR lane_id = $1) ORDER BY seq`,
+    [laneId ?? null],
+  );
+  return rows.map((r) => ({
+    ...entry(r),
+    deliveredAt: r.delivered_at,
+    failedAt: r.failed_at,
+    lastError: r.last_error,
+    nextAttemptAt: r.next_attempt_at,
+  }));
+}
+
+/** Forgets messages delivered before `before`; returns how many. */
+export async function pruneDelivered(sql: Sql, before: Date): Promise<number> {
+  const r = await sql.query('DELETE FROM outbox WHERE delivered_at < $1', [before]);
+  return r.affectedRows;
+}
