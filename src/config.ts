@@ -24,6 +24,8 @@ export interface Config {
   readonly adminToken: string | undefined;
   readonly vipps: {
     readonly env: VippsEnv;
+    /** Sandbox with no VIPPS_BASE_URL: the gateway runs the emulator in-process on EMULATOR_PORT. */
+    readonly embeddedEmulator: boolean;
     readonly baseUrl: string;
     readonly clientId: string | undefined;
     readonly clientSecret: string | undefined;
@@ -38,6 +40,10 @@ export interface Config {
     readonly audience: string | undefined;
     readonly issuer: string | undefined;
   };
+  /** True when PUBLIC_WEBHOOK_URL was not set (sandbox): it follows the port actually bound. */
+  readonly publicWebhookUrlDefaulted: boolean;
+  /** Reads the env var a lane's webhook controller names in `secretEnv` (channel signing secrets). */
+  readonly channelSecret: (envName: string) => string | undefined;
   readonly queue: 'postgres' | 'sqs';
   readonly store: 'pglite' | 'postgres';
   readonly databaseUrl: string | undefined;
@@ -58,7 +64,15 @@ const VIPPS_BASE_URLS: Record<Exclude<VippsEnv, 'sandbox'>, string> = {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../package.json') as { name: string; version: string };
 
-export function loadConfig(env: Env = process.env): Config {
+export interface LoadConfigOptions {
+  /**
+   * Default true. False for operator commands that never verify a delivery: `webhooks register` is how the
+   * first secret is obtained, so it cannot require one.
+   */
+  readonly requireWebhookSecrets?: boolean;
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
   const host = str(env, 'HOST', '127.0.0.1');
   const vippsEnv = oneOf<VippsEnv>(env, 'VIPPS_ENV', ['sandbox', 'test', 'production'], 'sandbox');
@@ -71,7 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const webhookSecrets = list(env, 'VIPPS_WEBHOOK_SECRETS');
   // In the sandbox the gateway registers its webhook with the built-in emulator at start and adds that secret.
-  if (vippsEnv !== 'sandbox' && webhookSecrets.length === 0) {
+  if (vippsEnv !== 'sandbox' && webhookSecrets.length === 0 && options.requireWebhookSecrets !== false) {
     throw new ConfigError('VIPPS_WEBHOOK_SECRETS', 'one or more comma-separated webhook secrets');
   }
 
@@ -128,7 +142,18 @@ export function loadConfig(env: Env = process.env): Config {
     intakeRateLimitPerMin: int(env, 'INTAKE_FAILED_AUTH_LIMIT_PER_MIN', 30, 1, 1_000_000),
     queueMaxAttempts: int(env, 'QUEUE_MAX_ATTEMPTS', 10, 1, 1000),
     adminToken: optional(env, 'ADMIN_TOKEN'),
-    vipps: { env: vippsEnv, baseUrl, clientId, clientSecret, subscriptionKey, systemName, systemVersion },
+    publicWebhookUrlDefaulted: optional(env, 'PUBLIC_WEBHOOK_URL') === undefined,
+    channelSecret: (name: string) => (/^[A-Z_][A-Z0-9_]*$/.test(name) ? optional(env, name) : undefined),
+    vipps: {
+      env: vippsEnv,
+      embeddedEmulator: vippsEnv === 'sandbox' && sandboxBase === undefined,
+      baseUrl,
+      clientId,
+      clientSecret,
+      subscriptionKey,
+      systemName,
+      systemVersion,
+    },
     emulatorPort,
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 1024),
     controllerJwt: {
@@ -151,7 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof URL)) {
+  if (value && typeof value === 'object' && !(value instanceof URL) && typeof value !== 'function') {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

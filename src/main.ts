@@ -1,6 +1,6 @@
-// Composition root: config → adapters → HTTP app and/or worker; signals. The only module that picks adapters.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Composition root: config → adapters → HTTP app and/or worker; signals stay in the CLI. The only module
+// that picks adapters.
+import type { Router } from 'express';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
 import { createLogger, registerSecret, type Logger } from './log';
@@ -9,19 +9,34 @@ import { createApp } from './http/app';
 import { adminRouter } from './http/admin';
 import { LanesHolder } from './lanes/lanes-holder';
 import { createWebhookRouter } from './intake/webhook-router';
-import { openEmbeddedStore, type EmbeddedStore } from './store/open-embedded';
+import { openEmbeddedStore } from './store/open-embedded';
 import { PostgresQueue } from './queue/postgres-queue';
-import type { Router } from 'express';
+import { createVippsClient, type VippsClient } from './vipps/client';
+import { createChannelRegistry } from './channels/registry';
+import { createWorker, type Worker } from './sessions/worker';
+import { createControllerService } from './sessions/controller-service';
+import { createControllerRouter } from './controller-api/routes';
+import { parseControllerKeys } from './controller-api/controller-keys';
+import type { StartedEmulator } from './emulator/emulator';
+import { bindServer } from './runtime/http-server';
+import { registerSandboxWebhooks, sandboxControllerKey, startEmbeddedEmulator } from './runtime/sandbox';
 
 export type Role = 'serve' | 'work' | 'all';
 
 export interface Gateway {
-  /** Base URL the HTTP server listens on (when the role serves HTTP). */
+  /** Base URL the HTTP server listens on. */
   readonly url: string;
   readonly port: number;
+  /** The URL Vipps signs deliveries for (PUBLIC_WEBHOOK_URL, or the bound port's in the sandbox). */
+  readonly publicWebhookUrl: URL;
   readonly queue: PostgresQueue;
   readonly lanes: LanesHolder;
   readonly metrics: Metrics;
+  readonly vipps: VippsClient;
+  /** The in-process sandbox emulator, when one runs. */
+  readonly emulator: StartedEmulator | undefined;
+  /** The controller-API key generated for the sandbox (hs256:…) when CONTROLLER_JWT_KEYS is empty. */
+  readonly sandboxControllerKey: string | undefined;
   /** Live list of accepted webhook secrets (the sandbox adds the emulator's at start). */
   readonly webhookSecrets: string[];
   /** Stop accepting, finish in-flight requests and jobs, close the store. Idempotent. */
@@ -32,23 +47,47 @@ export interface StartOptions {
   readonly role: Role;
   readonly logger?: Logger;
   readonly clock?: Clock;
-  /** Extra routers mounted after intake (controller API, emulator in sandbox). */
+  readonly fetch?: typeof fetch;
+  /** Extra routers mounted after the gateway's own (tests, sandbox tools). */
   readonly extraRouters?: readonly Router[];
 }
 
 export async function startGateway(config: Config, options: StartOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  const fetchFn = options.fetch ?? fetch;
+  const { role } = options;
   for (const s of config.webhookSecrets) registerSecret(s);
   registerSecret(config.vipps.clientSecret);
+  registerSecret(config.vipps.subscriptionKey);
   registerSecret(config.adminToken);
   for (const k of config.controllerJwt.keys) registerSecret(k);
 
-  const metrics = createMetrics({ defaultMetrics: true });
-  const lanes = await LanesHolder.open(config.lanesFile, logger);
-  const store: EmbeddedStore = await openEmbeddedStore(config.dataDir);
-  const closers: Array<() => Promise<void>> = [() => store.close()];
+  const closers: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const fn of closers) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.error('error while shutting down', { err });
+      }
+    }
+  };
   try {
+    const metrics = createMetrics({ defaultMetrics: true });
+    const lanes = await LanesHolder.open(config.lanesFile, logger);
+    const store = await openEmbeddedStore(config.dataDir);
+    closers.push(() => store.close());
+    const bound = await bindServer(config.port, config.host);
+    let draining = false;
+    closers.unshift(async () => {
+      draining = true;
+      await bound.close();
+    });
+    const publicWebhookUrl = config.publicWebhookUrlDefaulted
+      ? new URL(`http://127.0.0.1:${bound.port}${config.publicWebhookUrl.pathname}`)
+      : config.publicWebhookUrl;
+
     const queue = new PostgresQueue({
       sql: store.db,
       clock,
@@ -56,23 +95,96 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       maxAttempts: config.queueMaxAttempts,
       backoff: { baseMs: 1_000, maxMs: 60_000 },
     });
-    const webhookSecrets = [...config.webhookSecrets];
-    let draining = false;
-    const intake = createWebhookRouter({
-      publicUrl: config.publicWebhookUrl,
-      secrets: () => webhookSecrets,
-      skewS: config.webhookClockSkewS,
+
+    let emulator: StartedEmulator | undefined;
+    if (config.vipps.embeddedEmulator) {
+      emulator = await startEmbeddedEmulator({ port: config.emulatorPort, clock, logger });
+      const running = emulator;
+      closers.splice(1, 0, () => running.close());
+    }
+    if (config.vipps.env === 'sandbox') {
+      logger.warn('VIPPS_ENV=sandbox: payments go to the built-in Vipps emulator; no real money moves', {
+        vippsBaseUrl: emulator?.url ?? config.vipps.baseUrl,
+      });
+    }
+    const vipps = createVippsClient({
+      ...config.vipps,
+      baseUrl: emulator?.url ?? config.vipps.baseUrl,
+      fetch: fetchFn,
       clock,
-      lanes: () => lanes.current(),
-      queue,
-      sql: store.db,
-      // References carry the lane's key (see src/sessions/ids.ts), so intake needs no store lookup.
-      resolveReference: (reference) => Promise.resolve(lanes.current().laneIdForReference(reference)),
-      metrics,
-      logger,
-      checkinMaxAgeS: config.checkinMaxAgeS,
-      failedAuthLimitPerMin: config.intakeRateLimitPerMin,
+      onCall: (operation, status) => metrics.vippsCalls.inc({ operation, status: String(status) }),
     });
+
+    const webhookSecrets = [...config.webhookSecrets];
+    if (config.vipps.env === 'sandbox' && webhookSecrets.length === 0 && role !== 'work') {
+      webhookSecrets.push(...(await registerSandboxWebhooks(vipps, lanes.current(), publicWebhookUrl)));
+    }
+
+    const controllerKeys = [...config.controllerJwt.keys];
+    let sandboxKey: string | undefined;
+    if (config.vipps.env === 'sandbox' && controllerKeys.length === 0) {
+      sandboxKey = sandboxControllerKey();
+      controllerKeys.push(sandboxKey);
+    }
+
+    const routers: Router[] = [];
+    if (role !== 'work') {
+      routers.push(
+        createWebhookRouter({
+          publicUrl: publicWebhookUrl,
+          secrets: () => webhookSecrets,
+          skewS: config.webhookClockSkewS,
+          clock,
+          lanes: () => lanes.current(),
+          queue,
+          sql: store.db,
+          // References carry the lane's key (src/sessions/ids.ts), so intake needs no store lookup.
+          resolveReference: (reference) => Promise.resolve(lanes.current().laneIdForReference(reference)),
+          metrics,
+          logger,
+          checkinMaxAgeS: config.checkinMaxAgeS,
+          failedAuthLimitPerMin: config.intakeRateLimitPerMin,
+        }),
+        createControllerRouter({
+          service: createControllerService({ db: store.db, queue, lanes: () => lanes.current(), clock }),
+          lanes: () => lanes.current(),
+          auth: {
+            keys: parseControllerKeys(controllerKeys),
+            audience: config.controllerJwt.audience,
+            issuer: config.controllerJwt.issuer,
+            clock,
+          },
+          logger,
+        }),
+      );
+    }
+    routers.push(adminRouter({ queue, adminToken: config.adminToken }), ...(options.extraRouters ?? []));
+
+    let worker: Worker | undefined;
+    if (role !== 'serve') {
+      const channels = createChannelRegistry({
+        fetch: fetchFn,
+        clock,
+        logger,
+        secrets: config.channelSecret,
+      });
+      worker = createWorker({
+        queue,
+        db: store.db,
+        vipps,
+        channels,
+        lanes: () => lanes.current(),
+        clock,
+        logger,
+        metrics,
+        concurrency: config.workerConcurrency,
+      });
+      worker.start();
+      const running = worker;
+      // After the HTTP server stops taking work, before the store closes.
+      closers.splice(1, 0, () => running.stop());
+    }
+
     const app = createApp({
       logger,
       metrics,
@@ -82,11 +194,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         { name: 'lanes', check: async () => void lanes.current() },
         { name: 'queue', check: async () => void (await store.db.query('SELECT 1')) },
       ],
-      routers: [
-        intake,
-        adminRouter({ queue, adminToken: config.adminToken }),
-        ...(options.extraRouters ?? []),
-      ],
+      routers,
       beforeScrape: async () => {
         const s = await queue.stats();
         metrics.queueDepth.set({ state: 'ready' }, s.ready);
@@ -95,66 +203,38 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         metrics.queueDepth.set({ state: 'dead' }, s.dead);
       },
     });
+    bound.attach(app);
     lanes.watchSighup(process);
     closers.unshift(async () => lanes.unwatch());
 
-    const server = await listen(app, config.port, config.host);
-    const port = (server.address() as AddressInfo).port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${bound.port}`;
     const adminHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    await store.lock.updateLockInfo({ adminUrl: `http://${adminHost}:${port}` });
-    closers.unshift(async () => {
-      draining = true;
-      await closeServer(server);
-    });
+    await store.lock.updateLockInfo({ adminUrl: `http://${adminHost}:${bound.port}` });
     logger.info('gateway listening', {
       url,
-      role: options.role,
-      webhookPath: config.publicWebhookUrl.pathname,
+      role,
+      publicWebhookUrl: publicWebhookUrl.href,
       vippsEnv: config.vipps.env,
+      emulatorUrl: emulator?.url,
       lanes: lanes.current().size,
     });
 
     let closing: Promise<void> | undefined;
     return {
       url,
-      port,
+      port: bound.port,
+      publicWebhookUrl,
       queue,
       lanes,
       metrics,
+      vipps,
+      emulator,
+      sandboxControllerKey: sandboxKey,
       webhookSecrets,
-      close: () => (closing ??= runClosers(closers, logger)),
+      close: () => (closing ??= close()),
     };
   } catch (err) {
-    await runClosers(closers, logger);
+    await close();
     throw err;
-  }
-}
-
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
-    // Vipps gives up after 10 s; keep sockets from lingering far beyond that.
-    server.headersTimeout = 15_000;
-    server.requestTimeout = 15_000;
-    server.keepAliveTimeout = 5_000;
-  });
-}
-
-/** Stop accepting connections, let in-flight requests finish, close idle keep-alive sockets. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-}
-
-async function runClosers(closers: ReadonlyArray<() => Promise<void>>, logger: Logger): Promise<void> {
-  for (const close of closers) {
-    try {
-      await close();
-    } catch (err) {
-      logger.error('error while shutting down', { err });
-    }
   }
 }

@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): Express {
     sendProblem(res, { status: 404, code: 'not_found', title: 'No such route' });
   });
   // Express needs the 4-argument signature to recognise an error handler.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status =
       typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;

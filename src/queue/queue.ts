@@ -39,6 +39,8 @@ export interface ConsumeOptions {
   readonly leaseMs?: number;
   /** Idle wait between polls when nothing is ready (postgres adapter). */
   readonly pollIntervalMs?: number;
+  /** How often a running job's lease is extended by leaseMs; default leaseMs / 2. */
+  readonly heartbeatIntervalMs?: number;
 }
 
 export interface QueueConsumer {
@@ -57,6 +59,26 @@ export interface Queue {
   enqueue(input: EnqueueInput): Promise<EnqueueResult>;
   consume(handler: JobHandler, options: ConsumeOptions): QueueConsumer;
   stats(): Promise<QueueStats>;
+}
+
+/** A job that was given up on: kept (with its payload) until an operator replays it. */
+export interface DeadJob {
+  readonly id: string;
+  readonly group: string;
+  readonly type: string;
+  /** Deliveries made before it died. */
+  readonly attempt: number;
+  /** The last failure's message, scrubbed of registered secrets; never a payload. */
+  readonly lastError: string | null;
+  readonly deadAt: Date;
+}
+
+/** Operator access to dead letters (adapters that keep them queryable). */
+export interface DeadLetters {
+  /** Most recently dead first. */
+  deadJobs(limit: number): Promise<DeadJob[]>;
+  /** Puts a dead job back as a fresh delivery (attempts start over); false when no dead job has that id. */
+  replayDead(id: string): Promise<boolean>;
 }
 
 /** Thrown by a handler to say "do not retry": the job goes straight to the dead letters with this reason. */

@@ -55,7 +55,11 @@ describe('crash safety of intake', () => {
         const req = signedRequest({ url: PUBLIC_URL, secret: SECRET, body, date: new Date() });
         sent++;
         try {
-          const res = await fetch(new URL(req.path, local), { method: 'POST', headers: req.headers, body: req.body });
+          const res = await fetch(new URL(req.path, local), {
+            method: 'POST',
+            headers: req.headers,
+            body: req.body,
+          });
           if (res.status === 202) acknowledged.push(checkinDedupKey(body));
           else if (res.status !== 200) throw new Error(`unexpected status ${res.status}`);
         } catch (err) {

@@ -1,0 +1,31 @@
+// Lets the consumer loop sleep between polls yet react at once to an in-process event (a job enqueued, a
+// slot or a group freed, stop). A notify that arrives while the loop is busy is remembered, not lost.
+export class Wakeup {
+  private pending = false;
+  private waiter: { readonly resolve: () => void; readonly timer: NodeJS.Timeout } | undefined;
+
+  notify(): void {
+    this.pending = true;
+    const waiter = this.waiter;
+    if (!waiter) return;
+    this.waiter = undefined;
+    clearTimeout(waiter.timer);
+    waiter.resolve();
+  }
+
+  /** Resolves after ms, or as soon as notify() is called (or was called since the last wait). */
+  wait(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.pending = false;
+        this.waiter = undefined;
+        resolve();
+      };
+      this.waiter = { resolve: done, timer: setTimeout(done, ms) };
+    });
+  }
+}

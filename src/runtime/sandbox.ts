@@ -1,0 +1,64 @@
+// The sandbox (VIPPS_ENV=sandbox): no real money moves. Runs the built-in Vipps emulator in-process when no
+// VIPPS_BASE_URL is given, and registers the gateway's webhook with it so check-ins flow with no set-up.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log';
+import { registerSecret } from '../log';
+import type { Clock } from '../clock';
+import type { LaneRegistry } from '../lanes/lane';
+import type { VippsClient } from '../vipps/client';
+import { startEmulator, type StartedEmulator } from '../emulator/emulator';
+
+export const WEBHOOK_EVENTS = [
+  'user.checked-in.v1',
+  'epayments.payment.created.v1',
+  'epayments.payment.aborted.v1',
+  'epayments.payment.expired.v1',
+  'epayments.payment.cancelled.v1',
+  'epayments.payment.captured.v1',
+  'epayments.payment.refunded.v1',
+  'epayments.payment.authorized.v1',
+  'epayments.payment.terminated.v1',
+] as const;
+
+export async function startEmbeddedEmulator(options: {
+  port: number;
+  clock: Clock;
+  logger: Logger;
+}): Promise<StartedEmulator> {
+  return startEmulator({
+    port: options.port,
+    host: '127.0.0.1',
+    clock: options.clock,
+    logger: options.logger.child({ component: 'emulator' }),
+  });
+}
+
+/**
+ * Registers `url` for every MSN of the lanes with the sandbox Vipps and returns the secrets. Registrations
+ * for the same URL left by an earlier run (an external emulator outlives the gateway) are replaced.
+ */
+export async function registerSandboxWebhooks(
+  vipps: VippsClient,
+  lanes: LaneRegistry,
+  url: URL,
+): Promise<string[]> {
+  const msns = [...new Set(lanes.all().map((l) => l.msn))];
+  const secrets: string[] = [];
+  for (const msn of msns) {
+    const existing = await vipps.webhooks.list({ msn });
+    for (const w of existing) {
+      if (w.url === url.href) await vipps.webhooks.delete({ msn, id: w.id });
+    }
+    const { secret } = await vipps.webhooks.register({ msn, url: url.href, events: [...WEBHOOK_EVENTS] });
+    registerSecret(secret);
+    secrets.push(secret);
+  }
+  return secrets;
+}
+
+/** A controller-API key for the sandbox's simulated controllers when CONTROLLER_JWT_KEYS is empty. */
+export function sandboxControllerKey(): string {
+  const secret = randomBytes(32).toString('base64url');
+  registerSecret(secret);
+  return `hs256:${secret}`;
+}
