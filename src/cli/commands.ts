@@ -2,10 +2,24 @@ import type { Command } from './command';
 import { gatewayCommand } from './run-gateway';
 import { queueStatsCommand } from './queue-stats';
 import { lanesCheckCommand } from './lanes-check';
+import { webhooksRegisterCommand } from './webhooks-register';
+import { webhooksListCommand } from './webhooks-list';
+import { webhooksDeleteCommand } from './webhooks-delete';
+import { webhooksRotateCommand } from './webhooks-rotate';
+import { qrSyncCommand } from './qr-sync';
+import { qrListCommand } from './qr-list';
+import { qrDownloadCommand } from './qr-download';
 
 export const commands: readonly Command[] = [
   gatewayCommand('all', 'Run intake, controller API and worker in one process (the embedded default)'),
   gatewayCommand('serve', 'Run the HTTP side: webhook intake and controller API'),
   queueStatsCommand,
   lanesCheckCommand,
+  webhooksRegisterCommand,
+  webhooksListCommand,
+  webhooksDeleteCommand,
+  webhooksRotateCommand,
+  qrSyncCommand,
+  qrListCommand,
+  qrDownloadCommand,
 ];

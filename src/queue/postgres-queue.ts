@@ -18,7 +18,8 @@ import type { Sql } from '../store/sql';
 import { validateEnqueueInput } from './enqueue-validation';
 import { type BackoffOptions, decideFailure } from './job-failure';
 import { PostgresConsumer } from './postgres-consumer';
-import { countJobs, insertJob, listDeadJobs, pruneJobKeys, requeueDeadJob } from './postgres-job-store';
+import { EnqueueBatcher } from './postgres-enqueue-batch';
+import { countJobs, listDeadJobs, pruneJobKeys, requeueDeadJob } from './postgres-job-store';
 import type {
   ConsumeOptions,
   DeadJob,
@@ -64,15 +65,22 @@ export class PostgresQueue implements Queue, DeadLetters {
     if (!(o.backoff.baseMs >= 0 && o.backoff.maxMs >= o.backoff.baseMs))
       throw new RangeError('PostgresQueue backoff needs 0 <= baseMs <= maxMs');
     this.consumerId = o.consumerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.batcher = new EnqueueBatcher(
+      o.sql,
+      () => o.clock.now(),
+      (anyNew) => {
+        if (anyNew) this.wakeConsumers();
+      },
+    );
   }
+
+  private readonly batcher: EnqueueBatcher;
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     const delayMs = validateEnqueueInput(input);
     const now = this.o.clock.now();
     const availableAt = new Date(now.getTime() + delayMs);
-    const result = await insertJob(this.o.sql, { ...input, availableAt }, now);
-    if (!result.duplicate) this.wakeConsumers();
-    return result;
+    return this.batcher.enqueue({ ...input, availableAt });
   }
 
   consume(handler: JobHandler, options: ConsumeOptions): PostgresConsumer {

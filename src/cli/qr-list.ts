@@ -1,0 +1,60 @@
+// `qr list`: the merchant-callback QR codes Vipps has for the MSNs of the lanes file (vipps-protocol.md §4),
+// each with the lane that uses it (or none), and the lanes that still have no code.
+import type { MerchantCallbackQr } from '../vipps';
+import { EXIT_OK, UsageError, type Command } from './command';
+import { listQrs } from './qr-sync';
+import { jsonOption, lanesOption, loadCliLanes, openVippsCli } from './vipps-cli';
+
+export interface QrListRow {
+  readonly msn: string;
+  readonly merchantQrId: string;
+  readonly laneId: string | null;
+  readonly locationDescription: string;
+  readonly qrContent: string;
+  readonly qrImageUrl: string;
+}
+
+const keyOf = (msn: string, merchantQrId: string): string => `${msn}\n${merchantQrId}`;
+
+export const qrListCommand: Command = {
+  name: 'qr list',
+  summary: 'List the merchant-callback QR codes of the lanes file\u2019s MSNs',
+  usage:
+    'qr list [--lanes FILE] [--json]\n\n' +
+    '  --lanes  default LANES_FILE\n' +
+    '  --json   print [{msn, merchantQrId, laneId, locationDescription, qrContent, qrImageUrl}]',
+  options: { ...lanesOption, ...jsonOption },
+  async run({ values, positionals }, io) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const { config, client } = openVippsCli(io);
+    const lanes = await loadCliLanes(config, values);
+    const qrs = await listQrs(client, lanes);
+    const laneIndex = new Map(lanes.map((l, i) => [keyOf(l.msn, l.merchantQrId), { id: l.id, i }]));
+    const order = (q: MerchantCallbackQr): number =>
+      laneIndex.get(keyOf(q.merchantSerialNumber, q.merchantQrId))?.i ?? lanes.length;
+    const rows: QrListRow[] = [...qrs]
+      .sort((a, b) => order(a) - order(b) || a.merchantQrId.localeCompare(b.merchantQrId))
+      .map((q) => ({
+        msn: q.merchantSerialNumber,
+        merchantQrId: q.merchantQrId,
+        laneId: laneIndex.get(keyOf(q.merchantSerialNumber, q.merchantQrId))?.id ?? null,
+        locationDescription: q.locationDescription,
+        qrContent: q.qrContent,
+        qrImageUrl: q.qrImageUrl,
+      }));
+    if (values['json']) io.out(JSON.stringify(rows));
+    else if (rows.length === 0) io.out('no merchant-callback QR codes for these MSNs');
+    else
+      for (const r of rows)
+        io.out(
+          `${r.laneId ?? '-'}  ${r.msn}/${r.merchantQrId}  ${JSON.stringify(r.locationDescription)}  ${r.qrContent}`,
+        );
+    const present = new Set(qrs.map((q) => keyOf(q.merchantSerialNumber, q.merchantQrId)));
+    const missing = lanes.filter((l) => !present.has(keyOf(l.msn, l.merchantQrId))).map((l) => l.id);
+    if (missing.length > 0)
+      io.err(
+        `${missing.length} lane(s) without a QR code: ${missing.join(', ')} (run \`checkin-gateway qr sync\`)`,
+      );
+    return EXIT_OK;
+  },
+};
