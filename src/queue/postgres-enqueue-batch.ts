@@ -1,6 +1,6 @@
 // Group commit for enqueue: requests that arrive while a write is in flight are written together in one
-// multi-row statement (one round trip, one commit) instead of one each. A lone request is written at once,
-// so batching adds no latency; under load it multiplies intake throughput on the single-connection PGlite.
+// multi-row statement (one round trip, one commit) instead of one each. A lone request waits one event-loop
+// turn; under load batching multiplies intake throughput on the single-connection PGlite.
 import type { Sql } from '../store/sql';
 import type { EnqueueResult } from './queue';
 import { insertJob, type NewJob } from './postgres-job-store';
@@ -38,6 +38,7 @@ interface Pending {
 export class EnqueueBatcher {
   private pending: Pending[] = [];
   private flushing = false;
+  private scheduled = false;
 
   constructor(
     private readonly sql: Sql,
@@ -48,7 +49,15 @@ export class EnqueueBatcher {
   enqueue(job: NewJob): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ job, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing && !this.scheduled) {
+        // PGlite runs a statement synchronously inside the call, so flushing right away would write every
+        // request alone. Waiting one event-loop turn lets the requests parsed in this turn share the write.
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
+      }
     });
   }
 
