@@ -68,8 +68,9 @@ export class EnqueueBatcher {
         const batch = this.pending.splice(0, MAX_BATCH);
         try {
           const results = await this.write(batch.map((p) => p.job));
-          batch.forEach((p, i) => p.resolve(results[i]!));
+          // Wake consumers before answering callers, so a claim is already on its way when they continue.
           this.onWritten(results.some((r) => !r.duplicate));
+          batch.forEach((p, i) => p.resolve(results[i]!));
         } catch (err) {
           for (const p of batch) p.reject(err);
         }

@@ -136,13 +136,19 @@ describe('PostgresQueue consumers', () => {
       if (job.attempt < 3) throw new Error('vipps unavailable');
     });
     await enqueue(q, 'a', 'k');
-    await waitFor('first failure recorded', async () => (await jobRow('k'))?.state === 'ready');
+    await waitFor('first failure recorded', async () => {
+      const row = await jobRow('k');
+      return row?.state === 'ready' && row.last_error !== null;
+    });
     // random 0.5 ⇒ delay = 3/4 of baseMs * 2^(attempt-1)
     expect((await jobRow('k'))!.available_at).toEqual(new Date(clock.now().getTime() + 750));
     expect(await q.stats()).toMatchObject({ delayed: 1, ready: 0 });
     clock.advance(750);
     await waitFor('second failure', async () => (await jobRow('k'))?.attempt === 2 && attempts.length === 2);
-    await waitFor('second retry scheduled', async () => (await jobRow('k'))?.state === 'ready');
+    await waitFor('second retry scheduled', async () => {
+      const row = await jobRow('k');
+      return row?.state === 'ready' && row.last_error !== null;
+    });
     expect((await jobRow('k'))!.available_at).toEqual(new Date(clock.now().getTime() + 1_500));
     clock.advance(1_500);
     await waitFor('acked', async () => (await jobRow('k')) === undefined);
@@ -155,7 +161,10 @@ describe('PostgresQueue consumers', () => {
       throw new RetryJobError('rate limited', 42_000);
     });
     await enqueue(q, 'a', 'k');
-    await waitFor('retry scheduled', async () => (await jobRow('k'))?.state === 'ready');
+    await waitFor('retry scheduled', async () => {
+      const row = await jobRow('k');
+      return row?.state === 'ready' && row.last_error !== null;
+    });
     expect(await jobRow('k')).toEqual({
       state: 'ready',
       attempt: 1,
@@ -172,7 +181,10 @@ describe('PostgresQueue consumers', () => {
       throw new Error(`failure number ${job.attempt} for tok-4f9a8b7c6d5e`);
     });
     await enqueue(q, 'lane-7', 'k', { customerToken: 'tok-4f9a8b7c6d5e', note: 'payload-marker' });
-    await waitFor('first retry scheduled', async () => (await jobRow('k'))?.state === 'ready');
+    await waitFor('first retry scheduled', async () => {
+      const row = await jobRow('k');
+      return row?.state === 'ready' && row.last_error !== null;
+    });
     clock.advance(60_000);
     await waitFor('dead', async () => (await jobRow('k'))?.state === 'dead');
     const [dead] = await q.deadJobs(10);
