@@ -44,16 +44,8 @@ export interface Config {
   readonly publicWebhookUrlDefaulted: boolean;
   /** Reads the env var a lane's webhook controller names in `secretEnv` (channel signing secrets). */
   readonly channelSecret: (envName: string) => string | undefined;
-  readonly queue: 'postgres' | 'sqs';
-  readonly store: 'pglite' | 'postgres';
-  readonly databaseUrl: string | undefined;
-  readonly sqs: {
-    readonly intakeQueueUrl: string | undefined;
-    readonly dlqUrl: string | undefined;
-    readonly timerQueueUrl: string | undefined;
-    readonly region: string;
-    readonly endpoint: string | undefined;
-  };
+  readonly queue: 'postgres';
+  readonly store: 'pglite';
 }
 
 const VIPPS_BASE_URLS: Record<Exclude<VippsEnv, 'sandbox'>, string> = {
@@ -119,14 +111,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   if (systemVersion.length > 30)
     throw new ConfigError('VIPPS_SYSTEM_VERSION', 'at most 30 characters', systemVersion);
 
-  const queue = oneOf(env, 'QUEUE', ['postgres', 'sqs'] as const, 'postgres');
-  const store = oneOf(env, 'STORE', ['pglite', 'postgres'] as const, 'pglite');
-  const databaseUrl = optional(env, 'DATABASE_URL');
-  if (store === 'postgres' && !databaseUrl)
-    throw new ConfigError('DATABASE_URL', 'a postgres:// URL when STORE=postgres');
-  const intakeQueueUrl = optional(env, 'SQS_INTAKE_QUEUE_URL');
-  if (queue === 'sqs' && !intakeQueueUrl)
-    throw new ConfigError('SQS_INTAKE_QUEUE_URL', 'the FIFO queue URL when QUEUE=sqs');
+  // Only the embedded profile exists in this version; the aws profile's names are reserved and refused
+  // at boot rather than silently ignored.
+  const queue = oneOf(env, 'QUEUE', ['postgres'] as const, 'postgres');
+  const store = oneOf(env, 'STORE', ['pglite'] as const, 'pglite');
 
   const config: Config = {
     port,
@@ -163,14 +151,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     queue,
     store,
-    databaseUrl,
-    sqs: {
-      intakeQueueUrl,
-      dlqUrl: optional(env, 'SQS_DLQ_URL'),
-      timerQueueUrl: optional(env, 'SQS_TIMER_QUEUE_URL'),
-      region: str(env, 'AWS_REGION', 'eu-north-1'),
-      endpoint: optional(env, 'AWS_ENDPOINT_URL_SQS'),
-    },
   };
   return deepFreeze(config);
 }

@@ -52,3 +52,14 @@ describe('loadConfig', () => {
     ).toThrow('PUBLIC_WEBHOOK_URL is invalid: expected a URL with scheme https:');
   });
 });
+
+describe('profiles', () => {
+  it('refuses the aws profile names until that profile exists, instead of silently running embedded', () => {
+    expect(() => loadConfig({ QUEUE: 'sqs' })).toThrow(
+      'QUEUE is invalid: expected one of postgres, got "sqs"',
+    );
+    expect(() => loadConfig({ STORE: 'postgres' })).toThrow(
+      'STORE is invalid: expected one of pglite, got "postgres"',
+    );
+  });
+});

@@ -54,6 +54,8 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options?: ParseArgsConfig['options'];
+  /** The command parses its own arguments: everything after its name arrives as positionals. */
+  readonly rawArgs?: boolean;
   /** Resolves to an exit code; a long-running command resolves when it has stopped. */
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: Io): Promise<number>;
 }
@@ -62,6 +64,10 @@ export function parseCommandArgs(
   command: Command,
   argv: string[],
 ): { values: Record<string, unknown>; positionals: string[] } {
+  if (command.rawArgs) {
+    const help = argv.includes('--help') || argv.includes('-h');
+    return { values: help ? { help: true } : {}, positionals: argv };
+  }
   try {
     const parsed = parseArgs({
       args: argv,

@@ -2,6 +2,7 @@ import type { Command } from './command';
 import { gatewayCommand } from './run-gateway';
 import { queueStatsCommand } from './queue-stats';
 import { lanesCheckCommand } from './lanes-check';
+import { emulatorCommand } from './emulator';
 import { webhooksRegisterCommand } from './webhooks-register';
 import { webhooksListCommand } from './webhooks-list';
 import { webhooksDeleteCommand } from './webhooks-delete';
@@ -13,8 +14,10 @@ import { qrDownloadCommand } from './qr-download';
 export const commands: readonly Command[] = [
   gatewayCommand('all', 'Run intake, controller API and worker in one process (the embedded default)'),
   gatewayCommand('serve', 'Run the HTTP side: webhook intake and controller API'),
+  gatewayCommand('work', 'Run the worker (sessions, outbox, sweeper) with health and metrics only'),
   queueStatsCommand,
   lanesCheckCommand,
+  emulatorCommand,
   webhooksRegisterCommand,
   webhooksListCommand,
   webhooksDeleteCommand,
