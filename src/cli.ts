@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 // `checkin-gateway <command>`: the operator's entry point. Commands are loaded on demand so `--help` and
 // small commands start fast.
-import { EXIT_FAILURE, EXIT_USAGE, UsageError, parseCommandArgs, processIo, type Command, type Io } from './cli/command';
+import {
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  UsageError,
+  parseCommandArgs,
+  processIo,
+  type Command,
+  type Io,
+} from './cli/command';
 import { commands } from './cli/commands';
 
 function helpText(): string {
