@@ -44,8 +44,19 @@ export interface Config {
   readonly publicWebhookUrlDefaulted: boolean;
   /** Reads the env var a lane's webhook controller names in `secretEnv` (channel signing secrets). */
   readonly channelSecret: (envName: string) => string | undefined;
-  readonly queue: 'postgres';
-  readonly store: 'pglite';
+  readonly queue: 'postgres' | 'sqs';
+  readonly store: 'pglite' | 'postgres';
+  readonly databaseUrl: string | undefined;
+  readonly sqs: {
+    readonly intakeQueueUrl: string | undefined;
+    readonly dlqUrl: string | undefined;
+    readonly timerQueueUrl: string | undefined;
+    readonly region: string;
+    readonly endpoint: string | undefined;
+    readonly waitTimeSeconds: number;
+    readonly visibilityTimeoutS: number;
+    readonly batchSize: number;
+  };
 }
 
 const VIPPS_BASE_URLS: Record<Exclude<VippsEnv, 'sandbox'>, string> = {
@@ -111,10 +122,33 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   if (systemVersion.length > 30)
     throw new ConfigError('VIPPS_SYSTEM_VERSION', 'at most 30 characters', systemVersion);
 
-  // Only the embedded profile exists in this version; the aws profile's names are reserved and refused
-  // at boot rather than silently ignored.
-  const queue = oneOf(env, 'QUEUE', ['postgres'] as const, 'postgres');
-  const store = oneOf(env, 'STORE', ['pglite'] as const, 'pglite');
+  const queue = oneOf(env, 'QUEUE', ['postgres', 'sqs'] as const, 'postgres');
+  const store = oneOf(env, 'STORE', ['pglite', 'postgres'] as const, 'pglite');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (store === 'postgres' && !databaseUrl)
+    throw new ConfigError(
+      'DATABASE_URL',
+      'a postgres://user:password@host:port/database URL when STORE=postgres',
+    );
+  const sqsUrls = {
+    intakeQueueUrl: url(env, 'SQS_INTAKE_QUEUE_URL', ['http:', 'https:'])?.href,
+    dlqUrl: url(env, 'SQS_DLQ_URL', ['http:', 'https:'])?.href,
+    timerQueueUrl: url(env, 'SQS_TIMER_QUEUE_URL', ['http:', 'https:'])?.href,
+  };
+  if (queue === 'sqs') {
+    if (!sqsUrls.intakeQueueUrl?.endsWith('.fifo'))
+      throw new ConfigError('SQS_INTAKE_QUEUE_URL', 'the URL of a FIFO queue (…/name.fifo) when QUEUE=sqs');
+    if (!sqsUrls.dlqUrl?.endsWith('.fifo'))
+      throw new ConfigError(
+        'SQS_DLQ_URL',
+        'the URL of the FIFO dead-letter queue (…/name.fifo) when QUEUE=sqs',
+      );
+    if (!sqsUrls.timerQueueUrl || sqsUrls.timerQueueUrl.endsWith('.fifo'))
+      throw new ConfigError(
+        'SQS_TIMER_QUEUE_URL',
+        'the URL of a standard (not FIFO) queue for timers when QUEUE=sqs',
+      );
+  }
 
   const config: Config = {
     port,
@@ -151,6 +185,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     queue,
     store,
+    databaseUrl: databaseUrl?.href,
+    sqs: {
+      ...sqsUrls,
+      region: str(env, 'AWS_REGION', 'eu-north-1'),
+      endpoint: url(env, 'AWS_ENDPOINT_URL_SQS', ['http:', 'https:'])?.href,
+      waitTimeSeconds: int(env, 'SQS_WAIT_TIME_SECONDS', 20, 1, 20),
+      visibilityTimeoutS: int(env, 'SQS_VISIBILITY_TIMEOUT_SECONDS', 60, 5, 43_200),
+      batchSize: int(env, 'SQS_BATCH_SIZE', 10, 1, 10),
+    },
   };
   return deepFreeze(config);
 }

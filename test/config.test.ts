@@ -54,12 +54,36 @@ describe('loadConfig', () => {
 });
 
 describe('profiles', () => {
-  it('refuses the aws profile names until that profile exists, instead of silently running embedded', () => {
-    expect(() => loadConfig({ QUEUE: 'sqs' })).toThrow(
-      'QUEUE is invalid: expected one of postgres, got "sqs"',
-    );
-    expect(() => loadConfig({ STORE: 'postgres' })).toThrow(
-      'STORE is invalid: expected one of pglite, got "postgres"',
-    );
+  it('requires DATABASE_URL for STORE=postgres and the three queue URLs for QUEUE=sqs', () => {
+    expect(() => loadConfig({ STORE: 'postgres' })).toThrow('DATABASE_URL is required');
+    expect(() => loadConfig({ QUEUE: 'sqs' })).toThrow('SQS_INTAKE_QUEUE_URL is required');
+    expect(() =>
+      loadConfig({
+        QUEUE: 'sqs',
+        SQS_INTAKE_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/intake',
+        SQS_DLQ_URL: 'http://127.0.0.1:4566/000000000000/dlq.fifo',
+        SQS_TIMER_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/timers',
+      }),
+    ).toThrow('SQS_INTAKE_QUEUE_URL is required: expected the URL of a FIFO queue');
+  });
+
+  it('reads the aws profile', () => {
+    const c = loadConfig({
+      QUEUE: 'sqs',
+      STORE: 'postgres',
+      DATABASE_URL: 'postgres://gw:pw@db.internal:5432/checkin',
+      SQS_INTAKE_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/intake.fifo',
+      SQS_DLQ_URL: 'http://127.0.0.1:4566/000000000000/dlq.fifo',
+      SQS_TIMER_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/timers',
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4566',
+    });
+    expect(c.queue).toBe('sqs');
+    expect(c.store).toBe('postgres');
+    expect(c.sqs).toMatchObject({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:4566/',
+      waitTimeSeconds: 20,
+    });
   });
 });
