@@ -1,5 +1,6 @@
 // Composition root: config → adapters → HTTP app and/or worker; signals stay in the CLI. The only module
 // that picks adapters.
+import { performance } from 'node:perf_hooks';
 import type { Router } from 'express';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
@@ -11,15 +12,25 @@ import { LanesHolder } from './lanes/lanes-holder';
 import { createWebhookRouter } from './intake/webhook-router';
 import { openEmbeddedStore } from './store/open-embedded';
 import { PostgresQueue } from './queue/postgres-queue';
-import { createVippsClient, type VippsClient } from './vipps/client';
+import { createVippsClient, type VippsClient, type VippsClientOptions } from './vipps/client';
 import { createChannelRegistry } from './channels/registry';
-import { createWorker, type Worker } from './sessions/worker';
+import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
 import { createControllerService } from './sessions/controller-service';
 import { createControllerRouter } from './controller-api/routes';
 import { parseControllerKeys } from './controller-api/controller-keys';
 import type { StartedEmulator } from './emulator/emulator';
+import type { SimulatedController } from './emulator/simulated-controller';
 import { bindServer } from './runtime/http-server';
-import { registerSandboxWebhooks, sandboxControllerKey, startEmbeddedEmulator } from './runtime/sandbox';
+import {
+  attachSimulatedController,
+  localBaseUrl,
+  registerSandboxWebhooks,
+  sandboxControllerKey,
+  startEmbeddedEmulator,
+  type SandboxEmulatorOptions,
+} from './runtime/sandbox';
+import { teeChannels } from './runtime/tee-channels';
+import type { Trace } from './runtime/trace';
 
 export type Role = 'serve' | 'work' | 'all';
 
@@ -35,6 +46,8 @@ export interface Gateway {
   readonly vipps: VippsClient;
   /** The in-process sandbox emulator, when one runs. */
   readonly emulator: StartedEmulator | undefined;
+  /** The sandbox's simulated lane controller (it receives every lane message), when the emulator runs here. */
+  readonly simulatedController: SimulatedController | undefined;
   /** The controller-API key generated for the sandbox (hs256:…) when CONTROLLER_JWT_KEYS is empty. */
   readonly sandboxControllerKey: string | undefined;
   /** Live list of accepted webhook secrets (the sandbox adds the emulator's at start). */
@@ -50,6 +63,21 @@ export interface StartOptions {
   readonly fetch?: typeof fetch;
   /** Extra routers mounted after the gateway's own (tests, sandbox tools). */
   readonly extraRouters?: readonly Router[];
+  /**
+   * Tuning for in-process callers (the demo, end-to-end tests, benchmarks); the environment does not set
+   * these. `emulator` applies to the in-process emulator only (e.g. a user timeout of seconds, not 10 min);
+   * `controllerAfterMs` is the simulated controller's default dispense delay (default 1 500).
+   */
+  readonly sandbox?: {
+    readonly emulator?: SandboxEmulatorOptions;
+    readonly controllerAfterMs?: number;
+  };
+  /** Vipps transport tuning (per-attempt timeout, overall deadline, retry policy). */
+  readonly vipps?: Pick<VippsClientOptions, 'timeoutMs' | 'deadlineMs' | 'retry'>;
+  /** Worker tuning: session timing, queue consumer, outbox, sweeper. */
+  readonly worker?: Pick<WorkerOptions, 'timing' | 'consume' | 'outbox' | 'sweeper'>;
+  /** Benchmark hook (src/runtime/trace.ts); absent = nothing traced. */
+  readonly trace?: Trace;
 }
 
 export async function startGateway(config: Config, options: StartOptions): Promise<Gateway> {
@@ -98,7 +126,12 @@ export async function startGateway(config: Config, options: StartOptions): Promi
 
     let emulator: StartedEmulator | undefined;
     if (config.vipps.embeddedEmulator) {
-      emulator = await startEmbeddedEmulator({ port: config.emulatorPort, clock, logger });
+      emulator = await startEmbeddedEmulator({
+        port: config.emulatorPort,
+        clock,
+        logger,
+        overrides: options.sandbox?.emulator,
+      });
       const running = emulator;
       closers.splice(1, 0, () => running.close());
     }
@@ -109,6 +142,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     }
     const vipps = createVippsClient({
       ...config.vipps,
+      ...options.vipps,
       baseUrl: emulator?.url ?? config.vipps.baseUrl,
       fetch: fetchFn,
       clock,
@@ -125,6 +159,26 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     if (config.vipps.env === 'sandbox' && controllerKeys.length === 0) {
       sandboxKey = sandboxControllerKey();
       controllerKeys.push(sandboxKey);
+    }
+
+    let simulatedController: SimulatedController | undefined;
+    if (emulator) {
+      // Reports go through this gateway's own controller API, signed with a key it accepts.
+      const controller = attachSimulatedController(emulator, {
+        gatewayUrl: localBaseUrl(config.host, bound.port),
+        controllerKey: controllerKeys.find((k) => k.trim().startsWith('hs256:'))?.trim(),
+        audience: config.controllerJwt.audience,
+        issuer: config.controllerJwt.issuer,
+        fetch: fetchFn,
+        clock,
+        logger: logger.child({ component: 'simulated-controller' }),
+        ...(options.sandbox?.controllerAfterMs === undefined
+          ? {}
+          : { afterMs: options.sandbox.controllerAfterMs }),
+      });
+      simulatedController = controller;
+      // Before the HTTP server closes: no report is sent to a gateway that is going away.
+      closers.unshift(() => controller.close());
     }
 
     const routers: Router[] = [];
@@ -144,6 +198,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
           logger,
           checkinMaxAgeS: config.checkinMaxAgeS,
           failedAuthLimitPerMin: config.intakeRateLimitPerMin,
+          ...(options.trace ? { trace: options.trace } : {}),
         }),
         createControllerRouter({
           service: createControllerService({ db: store.db, queue, lanes: () => lanes.current(), clock }),
@@ -162,13 +217,27 @@ export async function startGateway(config: Config, options: StartOptions): Promi
 
     let worker: Worker | undefined;
     if (role !== 'serve') {
-      const channels = createChannelRegistry({
+      let channels = createChannelRegistry({
         fetch: fetchFn,
         clock,
         logger,
         secrets: config.channelSecret,
       });
+      const { trace } = options;
+      const controller = simulatedController;
+      if (controller || trace) {
+        // The simulated controller hears every lane message after the lane's real channel took it.
+        channels = teeChannels(
+          channels,
+          (message) => {
+            trace?.('lane-message-sent', { at: performance.now(), message });
+            controller?.receive(message);
+          },
+          logger,
+        );
+      }
       worker = createWorker({
+        ...options.worker,
         queue,
         db: store.db,
         vipps,
@@ -229,6 +298,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       metrics,
       vipps,
       emulator,
+      simulatedController,
       sandboxControllerKey: sandboxKey,
       webhookSecrets,
       close: () => (closing ??= close()),

@@ -3,9 +3,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { sendProblem } from '../http/problem';
 import type { EmulatorContext } from './context';
+import { parseControllerBehavior } from './controller-behavior';
 import { faultView, parseFault, seededRandom } from './faults';
 import { aggregateView, settle } from './payments';
 import { simulateScan, UnknownQrError } from './scans';
+import type { SimulatedController } from './simulated-controller';
 import { paymentKey, resetState, type CustomerBehavior, type FaultApi } from './state';
 
 const BASE = '/emulator/v1';
@@ -129,5 +131,63 @@ export function controlRouter(ctx: EmulatorContext, hooks: ControlHooks): Router
       title: parseError ? 'The request body is not valid JSON' : 'Internal error',
     });
   });
+  return router;
+}
+
+const LANE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The sandbox's simulated lane controller (simulated-controller.ts), added to the control API when the gateway
+ * runs the emulator in-process: `PUT /emulator/v1/controllers/{laneId}` sets how the lane dispenses,
+ * `GET …/{laneId}` shows that and the dispense reports made, `GET …/{laneId}/messages` the lane messages
+ * received, in order. Mounted beside `controlRouter` on the emulator's app; errors use the same problem shape.
+ */
+export function controllersRouter(
+  controller: Pick<SimulatedController, 'behavior' | 'setBehavior' | 'messages' | 'reports'>,
+): Router {
+  const router = express.Router();
+  const path = `${BASE}/controllers/:laneId`;
+  router.use(`${BASE}/controllers`, express.json({ limit: '10kb' }));
+  const laneIdOf = (req: Request, res: Response): string | undefined => {
+    const laneId = String(req.params['laneId']);
+    if (LANE_ID.test(laneId)) return laneId;
+    invalid(res, 'laneId must be 1-64 characters of A-Z a-z 0-9 _ -');
+    return undefined;
+  };
+
+  router.put(path, (req, res) => {
+    const laneId = laneIdOf(req, res);
+    if (laneId === undefined) return;
+    const parsed = parseControllerBehavior(req.body);
+    if ('errors' in parsed) return invalid(res, parsed.errors.join('; '));
+    controller.setBehavior(laneId, parsed);
+    res.json({ laneId, ...controller.behavior(laneId) });
+  });
+
+  router.get(path, (req, res) => {
+    const laneId = laneIdOf(req, res);
+    if (laneId === undefined) return;
+    res.json({ laneId, ...controller.behavior(laneId), reports: controller.reports(laneId) });
+  });
+
+  router.get(`${path}/messages`, (req, res) => {
+    const laneId = laneIdOf(req, res);
+    if (laneId === undefined) return;
+    res.json({ laneId, messages: controller.messages(laneId) });
+  });
+
+  router.use(
+    `${BASE}/controllers`,
+    (err: unknown, _req: Request, res: Response, next: express.NextFunction) => {
+      const parseError =
+        typeof err === 'object' && err !== null && (err as { type?: unknown }).type === 'entity.parse.failed';
+      if (!parseError || res.headersSent) return next(err);
+      sendProblem(res, {
+        status: 400,
+        code: 'emulator.invalid-json',
+        title: 'The request body is not valid JSON',
+      });
+    },
+  );
   return router;
 }

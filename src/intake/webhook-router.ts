@@ -43,6 +43,11 @@ export interface WebhookRouterDeps {
   readonly failedAuthWindowMs?: number;
   /** A shared express-rate-limit store when several instances serve the route (default: in-memory). */
   readonly failedAuthStore?: Store;
+  /** Benchmark hook (src/runtime/trace.ts): each verified delivery and when its request reached the route. */
+  readonly trace?: (
+    event: 'webhook-received',
+    fields: { readonly at: number; readonly rawBody: Buffer },
+  ) => void;
 }
 
 function readRawBody(parser: express.RequestHandler, req: Request, res: Response): Promise<unknown> {
@@ -130,6 +135,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       return done('rejected');
     }
 
+    deps.trace?.('webhook-received', { at: started, rawBody });
     const ctx: DeliveryContext = {
       ...deps,
       log,

@@ -6,7 +6,13 @@ import { registerSecret } from '../log';
 import type { Clock } from '../clock';
 import type { LaneRegistry } from '../lanes/lane';
 import type { VippsClient } from '../vipps/client';
-import { startEmulator, type StartedEmulator } from '../emulator/emulator';
+import { controllersRouter } from '../emulator/control-routes';
+import { startEmulator, type EmulatorOptions, type StartedEmulator } from '../emulator/emulator';
+import {
+  createSimulatedController,
+  type SimulatedController,
+  type SimulatedControllerOptions,
+} from '../emulator/simulated-controller';
 
 export const WEBHOOK_EVENTS = [
   'user.checked-in.v1',
@@ -20,12 +26,17 @@ export const WEBHOOK_EVENTS = [
   'epayments.payment.terminated.v1',
 ] as const;
 
+/** Emulator settings an in-process caller may change (demo, tests, benchmarks): e.g. a short user timeout. */
+export type SandboxEmulatorOptions = Omit<EmulatorOptions, 'clock' | 'logger'>;
+
 export async function startEmbeddedEmulator(options: {
   port: number;
   clock: Clock;
   logger: Logger;
+  overrides?: SandboxEmulatorOptions | undefined;
 }): Promise<StartedEmulator> {
   return startEmulator({
+    ...options.overrides,
     port: options.port,
     host: '127.0.0.1',
     clock: options.clock,
@@ -61,4 +72,23 @@ export function sandboxControllerKey(): string {
   const secret = randomBytes(32).toString('base64url');
   registerSecret(secret);
   return `hs256:${secret}`;
+}
+
+/**
+ * The sandbox's simulated lane controller, reporting to the gateway at `options.gatewayUrl`, with its control
+ * routes (`/emulator/v1/controllers/…`) added to the emulator's app.
+ */
+export function attachSimulatedController(
+  emulator: StartedEmulator,
+  options: SimulatedControllerOptions,
+): SimulatedController {
+  const controller = createSimulatedController(options);
+  emulator.app.use(controllersRouter(controller));
+  return controller;
+}
+
+/** The base URL a process on this machine reaches a server bound to `host`:`port` at. */
+export function localBaseUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
