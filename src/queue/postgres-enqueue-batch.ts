@@ -43,7 +43,8 @@ export class EnqueueBatcher {
   constructor(
     private readonly sql: Sql,
     private readonly now: () => Date,
-    private readonly onWritten: (anyNew: boolean) => void,
+    /** Called with whether any job written is new and ready now (delayed ones need no consumer yet). */
+    private readonly onWritten: (anyReadyNow: boolean) => void,
   ) {}
 
   enqueue(job: NewJob): Promise<EnqueueResult> {
@@ -69,7 +70,8 @@ export class EnqueueBatcher {
         try {
           const results = await this.write(batch.map((p) => p.job));
           // Wake consumers before answering callers, so a claim is already on its way when they continue.
-          this.onWritten(results.some((r) => !r.duplicate));
+          const now = this.now().getTime();
+          this.onWritten(results.some((r, i) => !r.duplicate && batch[i]!.job.availableAt.getTime() <= now));
           batch.forEach((p, i) => p.resolve(results[i]!));
         } catch (err) {
           for (const p of batch) p.reject(err);

@@ -95,9 +95,12 @@ export function createWorker(o: WorkerOptions): Worker {
   /** Queues every timer the session holds; existing jobs are deduplicated, so only missing ones are added. */
   async function queueTimers(session: Session | null, now: Date): Promise<void> {
     if (!session) return;
-    for (const [name, at] of Object.entries(session.timers) as [TimerName, string][]) {
-      await o.queue.enqueue(timerJob(session.laneId, { sessionId: session.id, name, at }, now));
-    }
+    // Enqueued together, so the queue's group commit writes them in one statement.
+    await Promise.all(
+      (Object.entries(session.timers) as [TimerName, string][]).map(([name, at]) =>
+        o.queue.enqueue(timerJob(session.laneId, { sessionId: session.id, name, at }, now)),
+      ),
+    );
   }
 
   function countEnding(ctx: StepContext, result: StepResult): void {
