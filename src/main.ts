@@ -10,8 +10,8 @@ import { createApp } from './http/app';
 import { adminRouter } from './http/admin';
 import { LanesHolder } from './lanes/lanes-holder';
 import { createWebhookRouter } from './intake/webhook-router';
-import { openEmbeddedStore } from './store/open-embedded';
-import { PostgresQueue } from './queue/postgres-queue';
+import type { Queue } from './queue/queue';
+import { openAdapters } from './runtime/adapters';
 import { createVippsClient, type VippsClient, type VippsClientOptions } from './vipps/client';
 import { createChannelRegistry } from './channels/registry';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
@@ -40,7 +40,7 @@ export interface Gateway {
   readonly port: number;
   /** The URL Vipps signs deliveries for (PUBLIC_WEBHOOK_URL, or the bound port's in the sandbox). */
   readonly publicWebhookUrl: URL;
-  readonly queue: PostgresQueue;
+  readonly queue: Queue;
   readonly lanes: LanesHolder;
   readonly metrics: Metrics;
   readonly vipps: VippsClient;
@@ -104,8 +104,9 @@ export async function startGateway(config: Config, options: StartOptions): Promi
   try {
     const metrics = createMetrics({ defaultMetrics: true });
     const lanes = await LanesHolder.open(config.lanesFile, logger);
-    const store = await openEmbeddedStore(config.dataDir);
-    closers.push(() => store.close());
+    const adapters = await openAdapters(config, clock, logger);
+    const { store, queue } = adapters;
+    closers.push(() => adapters.close());
     const bound = await bindServer(config.port, config.host);
     let draining = false;
     closers.unshift(async () => {
@@ -115,14 +116,6 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     const publicWebhookUrl = config.publicWebhookUrlDefaulted
       ? new URL(`http://127.0.0.1:${bound.port}${config.publicWebhookUrl.pathname}`)
       : config.publicWebhookUrl;
-
-    const queue = new PostgresQueue({
-      sql: store.db,
-      clock,
-      logger,
-      maxAttempts: config.queueMaxAttempts,
-      backoff: { baseMs: 1_000, maxMs: 60_000 },
-    });
 
     let emulator: StartedEmulator | undefined;
     if (config.vipps.embeddedEmulator) {
@@ -222,6 +215,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         clock,
         logger,
         secrets: config.channelSecret,
+        ...(adapters.sqsClient ? { sqsClient: adapters.sqsClient } : {}),
       });
       const { trace } = options;
       const controller = simulatedController;
@@ -259,10 +253,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       metrics,
       trustProxy: config.trustProxy,
       isDraining: () => draining,
-      readiness: [
-        { name: 'lanes', check: async () => void lanes.current() },
-        { name: 'queue', check: async () => void (await store.db.query('SELECT 1')) },
-      ],
+      readiness: [{ name: 'lanes', check: async () => void lanes.current() }, ...adapters.readiness],
       routers,
       beforeScrape: async () => {
         const s = await queue.stats();
@@ -278,12 +269,14 @@ export async function startGateway(config: Config, options: StartOptions): Promi
 
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${bound.port}`;
     const adminHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    await store.lock.updateLockInfo({ adminUrl: `http://${adminHost}:${bound.port}` });
+    await store.lock?.updateLockInfo({ adminUrl: `http://${adminHost}:${bound.port}` });
     logger.info('gateway listening', {
       url,
       role,
       publicWebhookUrl: publicWebhookUrl.href,
       vippsEnv: config.vipps.env,
+      queue: config.queue,
+      store: config.store,
       emulatorUrl: emulator?.url,
       lanes: lanes.current().size,
     });

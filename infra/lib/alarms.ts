@@ -1,0 +1,137 @@
+// Alarms that page through one SNS topic. The topic is encrypted with a customer-managed key because
+// CloudWatch must be allowed to use the key to publish, which the AWS-managed aws/sns key never allows.
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  readonly intake: sqs.IQueue;
+  readonly intakeDlq: sqs.IQueue;
+  readonly timersDlq: sqs.IQueue;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly signatureFailures: cloudwatch.Metric;
+  readonly staleDrops: cloudwatch.Metric;
+  readonly intakeAgeAlarmS: number;
+  readonly authFailureThreshold: number;
+  readonly staleDropThreshold: number;
+  readonly email: string | undefined;
+}
+
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'TopicKey', {
+      description: 'checkin-gateway alarm topic',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        // In a key policy "*" means this key.
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'checkin-gateway alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    const minute = Duration.minutes(1);
+
+    this.add('IntakeDlqNotEmpty', {
+      alarmDescription:
+        'Jobs were dead-lettered on the intake DLQ: inspect, fix and redrive (README "AWS deployment").',
+      metric: props.intakeDlq.metricApproximateNumberOfMessagesVisible({
+        period: minute,
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    this.add('TimersDlqNotEmpty', {
+      alarmDescription:
+        'Timer jobs were dead-lettered: sessions may be stuck until the sweeper reconciles them.',
+      metric: props.timersDlq.metricApproximateNumberOfMessagesVisible({
+        period: minute,
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    this.add('IntakeOldestMessageAge', {
+      alarmDescription: `A job has waited more than ${props.intakeAgeAlarmS} s on the intake queue: workers are behind or a lane is stuck.`,
+      metric: props.intake.metricApproximateAgeOfOldestMessage({ period: minute, statistic: 'Maximum' }),
+      threshold: props.intakeAgeAlarmS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+
+    const alb = props.loadBalancer.metrics;
+    const fiveMinutes = Duration.minutes(5);
+    this.add('Http5xxRate', {
+      alarmDescription:
+        'More than 1% of requests answered 5xx (targets or the ALB itself): Vipps retries them for days.',
+      metric: new cloudwatch.MathExpression({
+        label: '5xx %',
+        expression: 'IF(requests > 0, 100 * (target5xx + elb5xx) / requests, 0)',
+        usingMetrics: {
+          requests: alb.requestCount({ period: fiveMinutes, statistic: 'Sum' }),
+          target5xx: alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+            period: fiveMinutes,
+            statistic: 'Sum',
+          }),
+          elb5xx: alb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: fiveMinutes, statistic: 'Sum' }),
+        },
+        period: fiveMinutes,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+    });
+    this.add('WebhookSignatureFailures', {
+      alarmDescription:
+        'Webhook signature checks are failing: a rotated secret missing from VIPPS_WEBHOOK_SECRETS, a wrong PUBLIC_WEBHOOK_URL, or forged traffic.',
+      metric: props.signatureFailures.with({ period: fiveMinutes }),
+      threshold: props.authFailureThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    this.add('StaleCheckinDrops', {
+      alarmDescription:
+        'Check-ins arrive older than CHECKIN_MAX_AGE_S and are dropped: late Vipps deliveries, clock skew or an intake backlog.',
+      metric: props.staleDrops.with({ period: fiveMinutes }),
+      threshold: props.staleDropThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+  }
+
+  private add(id: string, props: cloudwatch.AlarmProps): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName: `checkin-gateway-${id}`,
+      // No data means no events (log metrics) or no traffic: not an incident by itself.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...props,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

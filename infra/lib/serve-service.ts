@@ -1,0 +1,115 @@
+// `serve` (intake + controller API; stateless) behind an internet-facing ALB: HTTPS on 443 with a modern TLS
+// policy, HTTP 80 only redirects, /readyz decides whether a task gets traffic, and the operator-only paths
+// are not reachable from the internet. Scales on CPU.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CONTAINER_PORT, GatewayTask } from './gateway-task';
+
+export interface ServeServiceProps {
+  readonly cluster: ecs.ICluster;
+  readonly task: GatewayTask;
+  readonly certificateArn: string;
+  readonly desiredCount: number;
+  readonly maxCount: number;
+}
+
+export class ServeService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: ServeServiceProps) {
+    super(scope, id);
+    const vpc = props.cluster.vpc;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'checkin-gateway serve tasks: in from the ALB only',
+    });
+    this.service = new ecs.FargateService(this, 'Service', {
+      serviceName: 'checkin-gateway-serve',
+      cluster: props.cluster,
+      taskDefinition: props.task.taskDefinition,
+      desiredCount: props.desiredCount,
+      securityGroups: [this.securityGroup],
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      assignPublicIp: false,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+    });
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // ALB access logs can only be written to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      dropInvalidHeaderFields: true,
+      // Vipps gives up on a webhook after 10 s; nothing legitimate takes longer.
+      idleTimeout: Duration.seconds(30),
+    });
+    this.loadBalancer.logAccessLogs(this.accessLogs, 'alb');
+
+    const https = this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      open: true,
+    });
+    this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+    https.addTargets('Serve', {
+      port: CONTAINER_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [
+        this.service.loadBalancerTarget({
+          containerName: props.task.container.containerName,
+          containerPort: CONTAINER_PORT,
+        }),
+      ],
+      healthCheck: {
+        path: '/readyz',
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 2,
+      },
+      // /readyz answers 503 while a task drains; 30 s covers the slowest legitimate request (10 s for Vipps).
+      deregistrationDelay: Duration.seconds(30),
+    });
+    // Metrics and the admin API are for operators inside the VPC (the admin API is loopback-only anyway).
+    https.addAction('OperatorPathsNotPublic', {
+      priority: 10,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/metrics', '/metrics/*', '/admin', '/admin/*'])],
+      action: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'application/problem+json',
+        messageBody: '{"status":404,"code":"not_found","title":"Not found"}',
+      }),
+    });
+
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: props.desiredCount,
+      maxCapacity: props.maxCount,
+    });
+    scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: 60,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.seconds(300),
+    });
+  }
+}
