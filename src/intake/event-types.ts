@@ -1,5 +1,7 @@
 // The two Vipps events the gateway consumes, as validated at intake (vipps-protocol.md §3 and §6.5).
 
+import { PAYMENT_EVENT_NAMES, type PaymentEventName } from '../vipps/epayment-types';
+
 /** `user.checked-in.v1` from a merchant-callback QR. `customerToken` is a secret for 15 minutes: never log it. */
 export interface CheckinEvent {
   readonly customerToken: string;
@@ -10,17 +12,9 @@ export interface CheckinEvent {
   readonly initiatedAt: string;
 }
 
-export const EPAYMENT_EVENT_NAMES = [
-  'CREATED',
-  'ABORTED',
-  'EXPIRED',
-  'CANCELLED',
-  'CAPTURED',
-  'REFUNDED',
-  'AUTHORIZED',
-  'TERMINATED',
-] as const;
-export type EpaymentEventName = (typeof EPAYMENT_EVENT_NAMES)[number];
+// One list of ePayment event names (vipps-protocol.md §6.3), shared with the Vipps client.
+export const EPAYMENT_EVENT_NAMES = PAYMENT_EVENT_NAMES;
+export type EpaymentEventName = PaymentEventName;
 
 /** `epayments.payment.*.v1`: all eight events share this shape; only `name` differs. */
 export interface EpaymentEvent {

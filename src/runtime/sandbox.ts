@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log';
 import { registerSecret } from '../log';
+import { DEFAULT_WEBHOOK_EVENTS } from '../cli/webhooks-events';
 import type { Clock } from '../clock';
 import type { LaneRegistry } from '../lanes/lane';
 import type { VippsClient } from '../vipps/client';
@@ -14,17 +15,7 @@ import {
   type SimulatedControllerOptions,
 } from '../emulator/simulated-controller';
 
-export const WEBHOOK_EVENTS = [
-  'user.checked-in.v1',
-  'epayments.payment.created.v1',
-  'epayments.payment.aborted.v1',
-  'epayments.payment.expired.v1',
-  'epayments.payment.cancelled.v1',
-  'epayments.payment.captured.v1',
-  'epayments.payment.refunded.v1',
-  'epayments.payment.authorized.v1',
-  'epayments.payment.terminated.v1',
-] as const;
+export const WEBHOOK_EVENTS = DEFAULT_WEBHOOK_EVENTS;
 
 /** Emulator settings an in-process caller may change (demo, tests, benchmarks): e.g. a short user timeout. */
 export type SandboxEmulatorOptions = Omit<EmulatorOptions, 'clock' | 'logger'>;
