@@ -179,7 +179,11 @@ export async function e2eBench(): Promise<string> {
 
   const { checkin, authorized } = arrivals(traced);
   const a = gaps(checkin, traced.created, measured);
-  const b = gaps(authorized, traced.authorizedSent, measured);
+  // A lane message sent before the authorized webhook arrived was triggered by a poll, not by the webhook:
+  // the webhook added nothing, so those sessions are counted, not measured.
+  const bAll = gaps(authorized, traced.authorizedSent, measured);
+  const b = bAll.filter((ms) => ms >= 0);
+  const viaPoll = bAll.length - b.length;
   console.error(
     `e2e details: ${scans} scans in ${(sendMs / 1000).toFixed(1)} s, measured ${measured.size}, no free lane ${busyPicks}, ` +
       `(a) ${a.length} samples max ${fmt(a.at(-1) ?? NaN)} ms, (b) ${b.length} samples max ${fmt(b.at(-1) ?? NaN)} ms, ` +
@@ -190,6 +194,7 @@ export async function e2eBench(): Promise<string> {
     `e2e: ${rate}/s x ${durationS} s, ${laneCount} lanes: ` +
     `checkin->create p50 ${fmt(percentile(a, 50))} ms p99 ${fmt(percentile(a, 99))} ms; ` +
     `authorized->lane-message p50 ${fmt(percentile(b, 50))} ms p99 ${fmt(percentile(b, 99))} ms ` +
+    `(${viaPoll} authorized first by polling) ` +
     `(target p99 <= ${TARGET_P99_MS} ms)`
   );
 }
