@@ -62,7 +62,9 @@ const CLAIM_SQL = `
   WITH heads AS (
     SELECT DISTINCT ON (grp) id
     FROM jobs
-    WHERE state <> 'dead'
+    -- Jobs not yet due and never delivered (timers) can neither run nor block their group: leaving them out
+    -- keeps a claim's cost to the due work, however many timers wait.
+    WHERE state <> 'dead' AND (attempt > 0 OR available_at <= $1)
     ORDER BY grp, (attempt > 0) DESC, available_at, id
   ), picked AS (
     SELECT j.id
