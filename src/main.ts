@@ -12,6 +12,7 @@ import { LanesHolder } from './lanes/lanes-holder';
 import { createWebhookRouter } from './intake/webhook-router';
 import type { Queue } from './queue/queue';
 import { openAdapters } from './runtime/adapters';
+import { releaseStaleLeases } from './store/release-stale-leases';
 import { createVippsClient, type VippsClient, type VippsClientOptions } from './vipps/client';
 import { createChannelRegistry } from './channels/registry';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
@@ -107,6 +108,12 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     const adapters = await openAdapters(config, clock, logger);
     const { store, queue } = adapters;
     closers.push(() => adapters.close());
+    if (store.lock) {
+      // Sole owner of the embedded directory: leases left by a killed predecessor end now, not in minutes.
+      const released = await releaseStaleLeases(store.db, clock.now());
+      if (released.jobs + released.laneMessages > 0)
+        logger.warn('released leases of a previous run', { ...released });
+    }
     const bound = await bindServer(config.port, config.host);
     let draining = false;
     closers.unshift(async () => {
