@@ -1,8 +1,8 @@
 // The bytes a controller receives, identical on every channel, so one schema (docs/lane-messages.schema.json)
 // describes them all. Field order is fixed to keep signed payloads and logs easy to compare by eye.
 import type { LaneMessage } from './channel';
+import { LANE_MESSAGE_VERSION } from '../sessions/lane-message';
 
-export const LANE_MESSAGE_VERSION = 1;
 
 export interface WireLaneMessage {
   readonly v: number;

@@ -2,10 +2,11 @@
 // lane), MessageDeduplicationId = message id (a redelivered message within SQS's 5-minute window is dropped
 // by SQS itself; controllers still deduplicate on `id` beyond it). The SDK retries throttling and 5xx; what
 // is left after its attempts is classified for the outbox.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ChannelConfigError, ChannelDeliveryError, type LaneChannel, type LaneMessage } from './channel';
-import { serializeLaneMessage, LANE_MESSAGE_VERSION } from './lane-message-wire';
+import { serializeLaneMessage } from './lane-message-wire';
+import { LANE_MESSAGE_VERSION } from '../sessions/lane-message';
 import { createLaneSerializer, type LaneSerializer } from './lane-serializer';
 import type { SqsSendClient } from './sqs-client';
 
@@ -26,7 +27,7 @@ const THROTTLING = new Set([
 
 /** The value itself when SQS accepts it as a FIFO id, else its SHA-256 hex (64 characters, stable). */
 export function sqsFifoId(value: string): string {
-  return FIFO_ID.test(value) ? value : createHash('sha256').update(value, 'utf8').digest('hex');
+  return FIFO_ID.test(value) ? value : sha256Hex(value);
 }
 
 export function createSqsChannel(options: SqsChannelOptions): LaneChannel {

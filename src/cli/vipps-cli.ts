@@ -15,16 +15,7 @@ export interface VippsCli {
 export function openVippsCli(io: Io): VippsCli {
   // These commands never verify a delivery, and `webhooks register` is how the first secret is obtained.
   const config = loadConfig(io.env, { requireWebhookSecrets: false });
-  const { env, baseUrl, clientId, clientSecret, subscriptionKey, systemName, systemVersion } = config.vipps;
-  const client = createVippsClient({
-    env,
-    baseUrl,
-    clientId,
-    clientSecret,
-    subscriptionKey,
-    systemName,
-    systemVersion,
-  });
+  const client = createVippsClient(config.vipps);
   return { config, client };
 }
 

@@ -5,7 +5,8 @@ import type { Config } from '../config';
 import { VippsApiError, type VippsClient, type WebhookRegistration } from '../vipps';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Io } from './command';
 import { lanesOption, msnOption, openVippsCli, resolveWebhookMsn } from './vipps-cli';
-import { CHECKED_IN_EVENT, eventsFromOption } from './webhooks-events';
+import { CHECKED_IN_EVENT } from '../vipps/webhook-events';
+import { eventsFromOption } from './webhooks-events';
 import { createSecretFile } from './webhooks-secret-file';
 
 export interface RegisterInput {

@@ -4,7 +4,7 @@
 import type { Webhook } from '../vipps';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Io } from './command';
 import { lanesOption, msnOption, openVippsCli, resolveWebhookMsn } from './vipps-cli';
-import { CHECKED_IN_EVENT } from './webhooks-events';
+import { CHECKED_IN_EVENT } from '../vipps/webhook-events';
 import { registerAndReveal, reportRegisterFailure, webhookUrlFrom } from './webhooks-register';
 
 export class WebhookNotFoundError extends Error {

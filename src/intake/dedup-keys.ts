@@ -1,11 +1,8 @@
 // Queue dedup keys derived from the event itself (vipps-protocol.md §1.4): payloads carry no event id, and a
 // retried delivery carries the same body, so the same event always yields the same key.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash';
 import type { CheckinEvent, EpaymentEvent } from './event-types';
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 /** `checkin:` + sha256 of `msn|merchantQrId|initiatedAt|customerToken`: hashed, so the token never shows. */
 export function checkinDedupKey(e: CheckinEvent): string {

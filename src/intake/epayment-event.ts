@@ -1,11 +1,12 @@
 // Validates an `epayments.payment.*.v1` payload (vipps-protocol.md §6.5).
 import type { FieldCheck } from './checkin-event';
-import { EPAYMENT_EVENT_NAMES, type EpaymentEvent, type EpaymentEventName } from './event-types';
+import { PAYMENT_EVENT_NAMES, type PaymentEventName } from '../vipps/epayment-types';
+import type { EpaymentEvent } from './event-types';
 import { type JsonObject, isObject, nonEmptyString } from './fields';
 import { isIsoDateTime } from './iso-date';
 
-export function isEpaymentEventName(value: unknown): value is EpaymentEventName {
-  return typeof value === 'string' && (EPAYMENT_EVENT_NAMES as readonly string[]).includes(value);
+export function isEpaymentEventName(value: unknown): value is PaymentEventName {
+  return typeof value === 'string' && (PAYMENT_EVENT_NAMES as readonly string[]).includes(value);
 }
 
 export function parseEpayment(obj: JsonObject): FieldCheck<EpaymentEvent> {
@@ -17,7 +18,7 @@ export function parseEpayment(obj: JsonObject): FieldCheck<EpaymentEvent> {
   if (pspReference === undefined) return { ok: false, detail: 'pspReference must be a non-empty string' };
   const name = obj['name'];
   if (!isEpaymentEventName(name))
-    return { ok: false, detail: `name must be one of ${EPAYMENT_EVENT_NAMES.join(', ')}` };
+    return { ok: false, detail: `name must be one of ${PAYMENT_EVENT_NAMES.join(', ')}` };
   const amount = obj['amount'];
   const currency = isObject(amount) ? nonEmptyString(amount, 'currency') : undefined;
   const value = isObject(amount) ? amount['value'] : undefined;

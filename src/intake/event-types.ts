@@ -1,6 +1,6 @@
 // The two Vipps events the gateway consumes, as validated at intake (vipps-protocol.md §3 and §6.5).
 
-import { PAYMENT_EVENT_NAMES, type PaymentEventName } from '../vipps/epayment-types';
+import type { PaymentEventName } from '../vipps/epayment-types';
 
 /** `user.checked-in.v1` from a merchant-callback QR. `customerToken` is a secret for 15 minutes: never log it. */
 export interface CheckinEvent {
@@ -12,9 +12,6 @@ export interface CheckinEvent {
   readonly initiatedAt: string;
 }
 
-// One list of ePayment event names (vipps-protocol.md §6.3), shared with the Vipps client.
-export const EPAYMENT_EVENT_NAMES = PAYMENT_EVENT_NAMES;
-export type EpaymentEventName = PaymentEventName;
 
 /** `epayments.payment.*.v1`: all eight events share this shape; only `name` differs. */
 export interface EpaymentEvent {
@@ -22,7 +19,7 @@ export interface EpaymentEvent {
   readonly reference: string;
   /** Per event, not per payment. */
   readonly pspReference: string;
-  readonly name: EpaymentEventName;
+  readonly name: PaymentEventName;
   readonly amount: { readonly currency: string; readonly value: number };
   readonly timestamp: string;
   /** Absent on some events (e.g. CANCELLED). */

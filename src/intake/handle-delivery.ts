@@ -2,30 +2,22 @@
 // for a week); it is accepted (202), a duplicate (200), dropped with a reason (200), or 503 when it could not be
 // made durable (Vipps retries, which is what we want then).
 import type { Response } from 'express';
-import type { Clock } from '../clock';
 import type { Metrics } from '../http/metrics';
 import { sendProblem } from '../http/problem';
-import type { LaneRegistry } from '../lanes/lane';
 import type { Logger } from '../log';
-import type { Queue } from '../queue/queue';
 import type { Sql } from '../store/sql';
 import { recordDeadLetter } from './dead-letters';
 import { parseEvent } from './events';
-import { type IntakeOutcome, intakeEvent } from './intake';
+import { type IntakeDeps, type IntakeOutcome, intakeEvent } from './intake';
 import { IntakeUnavailableError } from './intake-errors';
 
 /** Label values of metrics.webhookRequests / intakeLatency. */
 export type Outcome = 'accepted' | 'duplicate' | 'dropped' | 'rejected' | 'error';
 
-export interface DeliveryContext {
-  readonly clock: Clock;
-  readonly lanes: () => LaneRegistry;
-  readonly queue: Queue;
+export interface DeliveryContext extends IntakeDeps {
   readonly sql: Sql;
-  readonly resolveReference: (reference: string) => Promise<string | undefined>;
   readonly metrics: Metrics;
   readonly log: Logger;
-  readonly checkinMaxAgeS: number;
   readonly contentType: string | undefined;
   /** Undocumented Vipps header (§1.4): logged to correlate retries, never relied on. */
   readonly webhookId: string | undefined;

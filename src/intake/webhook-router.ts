@@ -3,40 +3,30 @@
 import { performance } from 'node:perf_hooks';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Store } from 'express-rate-limit';
-import type { Clock } from '../clock';
 import type { Metrics } from '../http/metrics';
 import { sendProblem } from '../http/problem';
-import type { LaneRegistry } from '../lanes/lane';
 import type { Logger } from '../log';
-import type { Queue } from '../queue/queue';
 import type { Sql } from '../store/sql';
 import { isJsonContentType } from './content-type';
 import { createFailedAuthLimiter } from './failed-auth-limiter';
 import { type DeliveryContext, handleVerifiedDelivery, type Outcome } from './handle-delivery';
+import type { IntakeDeps } from './intake';
 import { verifyWebhook } from './verify';
 
 /** 64 KiB: a Vipps event is a few hundred bytes; anything near this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface WebhookRouterDeps {
+export interface WebhookRouterDeps extends IntakeDeps {
   /** PUBLIC_WEBHOOK_URL: its path is served, its host and path+query are what Vipps signs. */
   readonly publicUrl: URL;
   /** Read per request: the sandbox adds the emulator's secret after start, rotation adds/removes secrets. */
   readonly secrets: () => readonly string[];
   /** VIPPS_WEBHOOK_CLOCK_SKEW_S. */
   readonly skewS: number;
-  readonly clock: Clock;
-  /** Read per request: the registry is swapped whole on reload. */
-  readonly lanes: () => LaneRegistry;
-  readonly queue: Queue;
   /** Where unusable signed bodies are kept (intake_dead_letters). */
   readonly sql: Sql;
-  /** Maps an ePayment reference to its lane id (the session store); undefined for payments made elsewhere. */
-  readonly resolveReference: (reference: string) => Promise<string | undefined>;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** CHECKIN_MAX_AGE_S: default cutoff for a check-in's age; a lane's checkinMaxAgeS overrides it. */
-  readonly checkinMaxAgeS: number;
   /** INTAKE_FAILED_AUTH_LIMIT_PER_MIN: failed verifications per IP per window before 429. */
   readonly failedAuthLimitPerMin: number;
   /** Window of that limit in ms (default 60 000). */

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log';
 import { registerSecret } from '../log';
-import { DEFAULT_WEBHOOK_EVENTS } from '../cli/webhooks-events';
+import { DEFAULT_WEBHOOK_EVENTS } from '../vipps/webhook-events';
 import type { Clock } from '../clock';
 import type { LaneRegistry } from '../lanes/lane';
 import type { VippsClient } from '../vipps/client';
@@ -15,7 +15,6 @@ import {
   type SimulatedControllerOptions,
 } from '../emulator/simulated-controller';
 
-export const WEBHOOK_EVENTS = DEFAULT_WEBHOOK_EVENTS;
 
 /** Emulator settings an in-process caller may change (demo, tests, benchmarks): e.g. a short user timeout. */
 export type SandboxEmulatorOptions = Omit<EmulatorOptions, 'clock' | 'logger'>;
@@ -51,7 +50,7 @@ export async function registerSandboxWebhooks(
     for (const w of existing) {
       if (w.url === url.href) await vipps.webhooks.delete({ msn, id: w.id });
     }
-    const { secret } = await vipps.webhooks.register({ msn, url: url.href, events: [...WEBHOOK_EVENTS] });
+    const { secret } = await vipps.webhooks.register({ msn, url: url.href, events: [...DEFAULT_WEBHOOK_EVENTS] });
     registerSecret(secret);
     secrets.push(secret);
   }

@@ -1,7 +1,7 @@
 // Derived identifiers (architecture §2): nothing here is random, so a redelivered job or a restarted worker
 // computes exactly the same session id, ePayment reference, Idempotency-Keys and lane message ids, and
 // Vipps / controllers deduplicate for us.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash';
 // The lanes module owns laneRefKey (it rejects colliding keys when lanes load).
 import { laneRefKey } from '../lanes/registry';
 
@@ -34,9 +34,6 @@ export class SessionIdError extends Error {
   }
 }
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 function hexOf(sessionId: string): string {
   // The value is not echoed: a caller mixing up arguments could be holding a customer token.

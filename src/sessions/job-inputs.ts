@@ -2,7 +2,7 @@
 // controller service writes sale and dispense jobs, and the worker its own `timer` jobs, all in the lane's
 // group so one lane's inputs are applied in order. A malformed payload is a bug, not bad luck: it is
 // dead-lettered at once with the offending field named (never its value: a payload may carry a token).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash';
 import type { EnqueueInput, Job } from '../queue/queue';
 import { PermanentJobError } from '../queue/queue';
 import { timerJobId } from './ids';
@@ -157,7 +157,7 @@ export function jobInput(job: Job): JobInput {
 function fitKey(prefix: string, parts: readonly string[]): string {
   const plain = `${prefix}:${parts.join(':')}`;
   if (plain.length <= 128 && /^[\x21-\x7e]+$/.test(plain)) return plain;
-  return `${prefix}:${createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex')}`;
+  return `${prefix}:${sha256Hex(parts.join('\n'))}`;
 }
 
 export function timerJob(laneId: string, timer: TimerJobPayload, now: Date): EnqueueInput {

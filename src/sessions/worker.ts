@@ -92,12 +92,18 @@ export function createWorker(o: WorkerOptions): Worker {
   let consumer: QueueConsumer | undefined;
   let stopping: Promise<void> | undefined;
 
-  /** Queues every timer the session holds; existing jobs are deduplicated, so only missing ones are added. */
-  async function queueTimers(session: Session | null, now: Date): Promise<void> {
+  /**
+   * Queues the timers this step armed or moved. On a redelivered job every timer the session holds is queued
+   * again, since a crash may have come between a save and its timers' enqueue; dedup keys make that safe.
+   */
+  async function queueTimers(before: Session | null, session: Session | null, all: boolean, now: Date) {
     if (!session) return;
+    const due = (Object.entries(session.timers) as [TimerName, string][]).filter(
+      ([name, at]) => all || before?.timers[name] !== at,
+    );
     // Enqueued together, so the queue's group commit writes them in one statement.
     await Promise.all(
-      (Object.entries(session.timers) as [TimerName, string][]).map(([name, at]) =>
+      due.map(([name, at]) =>
         o.queue.enqueue(timerJob(session.laneId, { sessionId: session.id, name, at }, now)),
       ),
     );
@@ -112,7 +118,7 @@ export function createWorker(o: WorkerOptions): Worker {
   }
 
   /** Steps, persists, queues timers; returns the step's effects, to be run in order. */
-  async function apply(ji: JobInput): Promise<readonly Effect[]> {
+  async function apply(ji: JobInput, redelivered: boolean): Promise<readonly Effect[]> {
     for (let attempt = 1; ; attempt += 1) {
       const loaded = await loadStepContext(db, o.lanes(), ji, o.timing);
       if (loaded.kind === 'skip') {
@@ -143,7 +149,7 @@ export function createWorker(o: WorkerOptions): Worker {
       });
       countEnding(ctx, result);
       if (result.effects.some((e) => e.type === 'send-lane-message')) outbox.wake();
-      await queueTimers(session, now);
+      await queueTimers(session && sessionBefore(ctx, session.id), session, redelivered, now);
       return result.effects;
     }
   }
@@ -174,7 +180,7 @@ export function createWorker(o: WorkerOptions): Worker {
         return;
       }
       const input = inputs.shift() as Input;
-      const effects = await apply({ laneId: first.laneId, input });
+      const effects = await apply({ laneId: first.laneId, input }, job.attempt > 1);
       for (const effect of effects) {
         const next = await carryOut(effect, signal);
         if (next) inputs.push(next);

@@ -2,7 +2,8 @@
 import { runCli } from '../../src/cli';
 import type { Io } from '../../src/cli/command';
 import { openVippsCli, resolveWebhookMsn } from '../../src/cli/vipps-cli';
-import { eventsFromOption, DEFAULT_WEBHOOK_EVENTS } from '../../src/cli/webhooks-events';
+import { eventsFromOption } from '../../src/cli/webhooks-events';
+import { DEFAULT_WEBHOOK_EVENTS } from '../../src/vipps/webhook-events';
 import { SHIPPED_LANES } from './cli-harness';
 
 const io = (env: Record<string, string>): Io & { lines: string[] } => {

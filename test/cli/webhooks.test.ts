@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_WEBHOOK_EVENTS } from '../../src/cli/webhooks-events';
+import { DEFAULT_WEBHOOK_EVENTS } from '../../src/vipps/webhook-events';
 import { MSN, PUBLIC_URL, startCliHarness, type CliHarness } from './cli-harness';
 
 describe('checkin-gateway webhooks', () => {

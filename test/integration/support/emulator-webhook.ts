@@ -1,6 +1,6 @@
 // Registers a webhook with a running Vipps emulator over its Webhooks API (vipps-protocol.md §2), as an operator
 // would with `checkin-gateway webhooks register`, and returns the secret Vipps signs deliveries with.
-import { WEBHOOK_EVENTS } from '../../../src/runtime/sandbox';
+import { DEFAULT_WEBHOOK_EVENTS } from '../../../src/vipps/webhook-events';
 
 async function accessToken(emulatorUrl: string): Promise<string> {
   // The emulator issues a token for any credentials.
@@ -25,7 +25,7 @@ export async function registerEmulatorWebhook(
       'Merchant-Serial-Number': msn,
       'Content-Type': 'application/json',
     },
-    body: JSON.stringify({ url, events: [...WEBHOOK_EVENTS] }),
+    body: JSON.stringify({ url, events: [...DEFAULT_WEBHOOK_EVENTS] }),
   });
   if (res.status !== 201) throw new Error(`webhook registration answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { secret: string }).secret;
