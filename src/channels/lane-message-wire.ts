@@ -3,7 +3,6 @@
 import type { LaneMessage } from './channel';
 import { LANE_MESSAGE_VERSION } from '../sessions/lane-message';
 
-
 export interface WireLaneMessage {
   readonly v: number;
   readonly id: string;

@@ -3,7 +3,6 @@
 import { sha256Hex } from '../hash';
 import type { CheckinEvent, EpaymentEvent } from './event-types';
 
-
 /** `checkin:` + sha256 of `msn|merchantQrId|initiatedAt|customerToken`: hashed, so the token never shows. */
 export function checkinDedupKey(e: CheckinEvent): string {
   return `checkin:${sha256Hex(`${e.msn}|${e.merchantQrId}|${e.initiatedAt}|${e.customerToken}`)}`;

@@ -12,7 +12,6 @@ export interface CheckinEvent {
   readonly initiatedAt: string;
 }
 
-
 /** `epayments.payment.*.v1`: all eight events share this shape; only `name` differs. */
 export interface EpaymentEvent {
   readonly msn: string;

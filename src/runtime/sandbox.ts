@@ -15,7 +15,6 @@ import {
   type SimulatedControllerOptions,
 } from '../emulator/simulated-controller';
 
-
 /** Emulator settings an in-process caller may change (demo, tests, benchmarks): e.g. a short user timeout. */
 export type SandboxEmulatorOptions = Omit<EmulatorOptions, 'clock' | 'logger'>;
 
@@ -50,7 +49,11 @@ export async function registerSandboxWebhooks(
     for (const w of existing) {
       if (w.url === url.href) await vipps.webhooks.delete({ msn, id: w.id });
     }
-    const { secret } = await vipps.webhooks.register({ msn, url: url.href, events: [...DEFAULT_WEBHOOK_EVENTS] });
+    const { secret } = await vipps.webhooks.register({
+      msn,
+      url: url.href,
+      events: [...DEFAULT_WEBHOOK_EVENTS],
+    });
     registerSecret(secret);
     secrets.push(secret);
   }

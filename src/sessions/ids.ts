@@ -34,7 +34,6 @@ export class SessionIdError extends Error {
   }
 }
 
-
 function hexOf(sessionId: string): string {
   // The value is not echoed: a caller mixing up arguments could be holding a customer token.
   if (!SESSION_ID_PATTERN.test(sessionId))
