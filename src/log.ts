@@ -50,13 +50,30 @@ export function createLogger(
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
-  return winston.createLogger({
-    level: options.level ?? 'info',
-    silent: options.silent ?? false,
-    format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
-    defaultMeta: { service: 'checkin-gateway' },
-    transports: [transport],
-  });
+  return skipDisabledLevels(
+    winston.createLogger({
+      level: options.level ?? 'info',
+      silent: options.silent ?? false,
+      format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
+      defaultMeta: { service: 'checkin-gateway' },
+      transports: [transport],
+    }),
+  );
+}
+
+// winston runs the whole format chain (redaction included) for every call and drops a disabled level only in
+// the transport; checking the level first makes an info line free at LOG_LEVEL=warn. Child loggers inherit
+// these methods.
+function skipDisabledLevels(logger: Logger): Logger {
+  const methods = logger as unknown as Record<string, (...args: unknown[]) => Logger>;
+  for (const level of Object.keys(logger.levels)) {
+    const write = methods[level];
+    if (typeof write !== 'function') continue;
+    methods[level] = function (this: Logger, ...args: unknown[]): Logger {
+      return this.isLevelEnabled(level) ? write.apply(this, args) : this;
+    };
+  }
+  return logger;
 }
 
 /** A logger that writes nowhere, for tests that do not inspect logs. */

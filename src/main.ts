@@ -181,9 +181,10 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       closers.unshift(() => controller.close());
     }
 
+    const intakeRouters: Router[] = [];
     const routers: Router[] = [];
     if (role !== 'work') {
-      routers.push(
+      intakeRouters.push(
         createWebhookRouter({
           publicUrl: publicWebhookUrl,
           secrets: () => webhookSecrets,
@@ -200,6 +201,8 @@ export async function startGateway(config: Config, options: StartOptions): Promi
           failedAuthLimitPerMin: config.intakeRateLimitPerMin,
           ...(options.trace ? { trace: options.trace } : {}),
         }),
+      );
+      routers.push(
         createControllerRouter({
           service: createControllerService({ db: store.db, queue, lanes: () => lanes.current(), clock }),
           lanes: () => lanes.current(),
@@ -261,6 +264,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       trustProxy: config.trustProxy,
       isDraining: () => draining,
       readiness: [{ name: 'lanes', check: async () => void lanes.current() }, ...adapters.readiness],
+      intakeRouters,
       routers,
       beforeScrape: async () => {
         const s = await queue.stats();

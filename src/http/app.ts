@@ -1,4 +1,4 @@
-// Express app assembly: request ids, health, metrics, admin, then the feature routers, then a JSON 404 and
+// Express app assembly: request ids, the intake route, health, metrics, admin, then the feature routers, then a JSON 404 and
 // an error handler that never leaks internals.
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log';
@@ -12,6 +12,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly trustProxy: boolean | number | string;
   readonly readiness: readonly ReadinessCheck[];
+  /** Mounted first, right after the request id: the webhook route, which Vipps calls at volume. */
+  readonly intakeRouters?: readonly Router[];
   readonly routers: readonly Router[];
   /** Refreshes gauges (e.g. queue depth) just before a scrape. */
   readonly beforeScrape?: () => Promise<void>;
@@ -23,7 +25,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
   app.locals.logger = deps.logger;
-  app.use(requestId(deps.logger));
+  app.use(requestId());
+  for (const r of deps.intakeRouters ?? []) app.use(r);
   app.use(healthRouter(deps.readiness, deps.isDraining ?? (() => false)));
   app.get('/metrics', async (_req, res) => {
     if (deps.beforeScrape) await deps.beforeScrape().catch(() => undefined);

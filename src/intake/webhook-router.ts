@@ -6,6 +6,7 @@ import type { Store } from 'express-rate-limit';
 import type { Metrics } from '../http/metrics';
 import { sendProblem } from '../http/problem';
 import type { Logger } from '../log';
+import { requestLogger } from '../http/request-id';
 import type { Sql } from '../store/sql';
 import { isJsonContentType } from './content-type';
 import { createFailedAuthLimiter } from './failed-auth-limiter';
@@ -74,7 +75,6 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       return;
     }
     const started = performance.now();
-    const log = (res.locals['log'] as Logger | undefined) ?? deps.logger;
     const done = (outcome: Outcome): void => {
       deps.metrics.webhookRequests.inc({ outcome });
       deps.metrics.intakeLatency.observe({ outcome }, (performance.now() - started) / 1000);
@@ -103,7 +103,9 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     }
     const body: unknown = req.body;
     if (body !== undefined && !Buffer.isBuffer(body)) {
-      log.error('webhook body was parsed before the webhook router: mount it before any body parser');
+      requestLogger(req, res, deps.logger).error(
+        'webhook body was parsed before the webhook router: mount it before any body parser',
+      );
       sendProblem(res, { status: 500, code: 'internal_error', title: 'Internal error' });
       return done('error');
     }
@@ -115,7 +117,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     );
     if (!verdict.ok) {
       deps.metrics.authFailures.inc({ code: verdict.code });
-      log.warn('webhook verification failed', {
+      requestLogger(req, res, deps.logger).warn('webhook verification failed', {
         code: verdict.code,
         ip: req.ip,
         webhookId: req.get('webhook-id'),
@@ -128,7 +130,9 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     deps.trace?.('webhook-received', { at: started, rawBody });
     const ctx: DeliveryContext = {
       ...deps,
-      log,
+      get log() {
+        return requestLogger(req, res, deps.logger);
+      },
       contentType: req.get('content-type'),
       webhookId: req.get('webhook-id'),
       secretIndex: verdict.secretIndex,
