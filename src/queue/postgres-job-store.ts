@@ -118,10 +118,15 @@ export async function insertJob(sql: Sql, job: NewJob, now: Date): Promise<Enque
 
 export async function claimJobs(sql: Sql, req: ClaimRequest): Promise<Job[]> {
   if (req.limit < 1) return [];
+  const params = [req.now, req.limit, req.leaseUntil, req.consumerId, [...req.exclude]];
+  // Sent together (pipelined): a transaction's statements run in order, so the claim still starts after the
+  // lock is held, and a store on another thread or server gets both in one round trip.
   const rows = await sql.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
-    const params = [req.now, req.limit, req.leaseUntil, req.consumerId, [...req.exclude]];
-    return (await tx.query<JobRow>(CLAIM_SQL, params)).rows;
+    const [, claimed] = await Promise.all([
+      tx.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]),
+      tx.query<JobRow>(CLAIM_SQL, params),
+    ]);
+    return claimed.rows;
   });
   return rows
     .sort((a, b) => a.available_at.getTime() - b.available_at.getTime() || Number(a.id) - Number(b.id))

@@ -81,36 +81,47 @@ export async function persistStep(db: Sql, r: StepRecord): Promise<void> {
   const history = historySubject(r);
   const messages = laneMessagesOf(result.effects);
   const saleTaken = input.type === 'sale-opened' && result.sale !== undefined;
+  // The statements are independent of each other's results, so they are sent together (pipelined): they run
+  // in order within the transaction, and a store on another thread or server gets them in one round trip. The
+  // first failure (a version conflict from saveSession) rejects the step, and the transaction rolls back.
   await db.transaction(async (tx) => {
-    if (session) await saveSession(tx, session, session.version - 1);
-    for (const e of result.effects) if (e.type === 'erase-token') await eraseCustomerToken(tx, e.sessionId);
+    const writes: Promise<unknown>[] = [];
+    if (session) writes.push(saveSession(tx, session, session.version - 1));
+    for (const e of result.effects)
+      if (e.type === 'erase-token') writes.push(eraseCustomerToken(tx, e.sessionId));
     if (result.sale !== undefined)
-      await saveOpenSale(tx, laneId, result.sale, ctx.openSale?.orderId ?? null, now);
+      writes.push(saveOpenSale(tx, laneId, result.sale, ctx.openSale?.orderId ?? null, now));
     // A sale the machine would not take must not keep the lane reserved.
-    if (input.type === 'sale-opened' && !saleTaken) await deleteUnappliedSale(tx, laneId, input.sale.orderId);
+    if (input.type === 'sale-opened' && !saleTaken)
+      writes.push(deleteUnappliedSale(tx, laneId, input.sale.orderId));
     if (session) {
       const isNewCheckin = input.type === 'checkin' && sessionBefore(ctx, session.id) === null;
-      await recordLaneStep(tx, {
-        laneId: session.laneId,
-        sessionId: session.id,
-        active: !isFinalState(session.state),
-        seenAt: isNewCheckin ? now : null,
-        at: now,
-      });
+      writes.push(
+        recordLaneStep(tx, {
+          laneId: session.laneId,
+          sessionId: session.id,
+          active: !isFinalState(session.state),
+          seenAt: isNewCheckin ? now : null,
+          at: now,
+        }),
+      );
     }
     if (history) {
-      await appendHistory(tx, {
-        sessionId: history.after.id,
-        laneId: history.after.laneId,
-        at: now,
-        inputType: input.type,
-        fromState: history.before?.state ?? null,
-        toState: history.after.state,
-        outcome: outcomeText(result.outcome),
-        reason: history.after.reason,
-        effects: summarizeEffects(result.effects),
-      });
+      writes.push(
+        appendHistory(tx, {
+          sessionId: history.after.id,
+          laneId: history.after.laneId,
+          at: now,
+          inputType: input.type,
+          fromState: history.before?.state ?? null,
+          toState: history.after.state,
+          outcome: outcomeText(result.outcome),
+          reason: history.after.reason,
+          effects: summarizeEffects(result.effects),
+        }),
+      );
     }
-    if (messages.length > 0) await addToOutbox(tx, messages, now);
+    if (messages.length > 0) writes.push(addToOutbox(tx, messages, now));
+    await Promise.all(writes);
   });
 }

@@ -1,10 +1,12 @@
 // The embedded profile's store: DATA_DIR locked to this process first (architecture §4: PGlite must have one
-// owner), then PGlite opened on it and migrated. `memory://` (tests, throwaway demos) needs no lock.
+// owner), then PGlite opened on it, on a thread of its own, and migrated. `memory://` (tests, throwaway demos)
+// needs no lock and runs in-process: a thread costs seconds to start and buys nothing without load.
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { type DataDirLock, type DataDirLockOptions, acquireDataDirLock } from './data-dir-lock';
 import { migrate } from './migrate';
 import { openPglite } from './pglite';
+import { openPgliteThread } from './pglite-thread';
 import type { Database } from './sql';
 
 export interface EmbeddedStore {
@@ -30,7 +32,7 @@ export async function openEmbeddedStore(
 }
 
 async function openMigrated(dataDir: string): Promise<Database> {
-  const db = await openPglite(dataDir);
+  const db = dataDir === 'memory://' ? await openPglite(dataDir) : await openPgliteThread(dataDir);
   try {
     await migrate(db);
     return db;

@@ -1,5 +1,6 @@
 // The stores the SQL suites run on (architecture §3: one SQL on embedded PGlite and on a Postgres server):
 // - `pglite`: PGlite in-process (src/store/pglite.ts);
+// - `pglite-thread`: PGlite on a worker thread (src/store/pglite-thread.ts), the embedded profile's store;
 // - `pglite-socket`: PGlite served over the Postgres wire protocol (@electric-sql/pglite-socket) and reached
 //   through the `pg` adapter (src/store/pg.ts). The socket server serves ONE connection at a time (PGlite is a
 //   single session), so its pool has max 1;
@@ -12,6 +13,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { migrate } from '../../src/store/migrate';
 import { openPostgres, type PostgresOptions } from '../../src/store/pg';
 import { openPglite } from '../../src/store/pglite';
+import { openPgliteThread } from '../../src/store/pglite-thread';
 import type { Database } from '../../src/store/sql';
 import { truncateAll } from './db';
 
@@ -43,6 +45,14 @@ export const pgliteTarget: StoreTarget = {
   name: 'pglite',
   open: async () => {
     const db = await openPglite('memory://');
+    return migrated({ db, close: () => db.close() });
+  },
+};
+
+export const pgliteThreadTarget: StoreTarget = {
+  name: 'pglite-thread',
+  open: async () => {
+    const db = await openPgliteThread('memory://');
     return migrated({ db, close: () => db.close() });
   },
 };
