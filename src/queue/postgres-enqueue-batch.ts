@@ -11,11 +11,11 @@ const MAX_BATCH = 500;
 // existing job's id as a duplicate.
 const ENQUEUE_MANY_SQL = `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[])
       AS t(dedup_key, grp, type, payload, available_at)
   ), new_key AS (
     INSERT INTO job_keys (dedup_key, job_id, created_at)
-    SELECT dedup_key, nextval(pg_get_serial_sequence('jobs', 'id')), $6::timestamptz FROM input
+    SELECT dedup_key, nextval('jobs_id_seq'::regclass), $6::timestamptz FROM input
     ON CONFLICT (dedup_key) DO NOTHING
     RETURNING dedup_key, job_id
   ), new_job AS (

@@ -41,12 +41,12 @@ const LEASE_MATCH = `id = $1::bigint AND state = 'leased' AND leased_by = $2 AND
 const ENQUEUE_SQL = `
   WITH new_key AS (
     INSERT INTO job_keys (dedup_key, job_id, created_at)
-    VALUES ($1::text, nextval(pg_get_serial_sequence('jobs', 'id')), $2::timestamptz)
+    VALUES ($1::text, nextval('jobs_id_seq'::regclass), $2::timestamptz)
     ON CONFLICT (dedup_key) DO NOTHING
     RETURNING dedup_key, job_id
   ), new_job AS (
     INSERT INTO jobs (id, grp, type, dedup_key, payload, state, attempt, available_at, enqueued_at, updated_at)
-    SELECT job_id, $3::text, $4::text, dedup_key, $5::jsonb, 'ready', 0, $6::timestamptz, $2, $2 FROM new_key
+    SELECT job_id, $3::text, $4::text, dedup_key, $5::json, 'ready', 0, $6::timestamptz, $2, $2 FROM new_key
     RETURNING id
   )
   SELECT id::text AS id, false AS duplicate FROM new_job

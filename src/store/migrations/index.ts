@@ -3,5 +3,11 @@ import type { Migration } from '../migrate';
 import { queueMigration } from './001-queue';
 import { intakeMigration } from './002-intake';
 import { sessionsMigration } from './003-sessions';
+import { queueJsonPayloadMigration } from './004-queue-json-payload';
 
-export const migrations: readonly Migration[] = [queueMigration, intakeMigration, sessionsMigration];
+export const migrations: readonly Migration[] = [
+  queueMigration,
+  intakeMigration,
+  sessionsMigration,
+  queueJsonPayloadMigration,
+];
