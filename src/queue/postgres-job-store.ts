@@ -119,15 +119,13 @@ export async function insertJob(sql: Sql, job: NewJob, now: Date): Promise<Enque
 export async function claimJobs(sql: Sql, req: ClaimRequest): Promise<Job[]> {
   if (req.limit < 1) return [];
   const params = [req.now, req.limit, req.leaseUntil, req.consumerId, [...req.exclude]];
-  // Sent together (pipelined): a transaction's statements run in order, so the claim still starts after the
-  // lock is held, and a store on another thread or server gets both in one round trip.
-  const rows = await sql.transaction(async (tx) => {
-    const [, claimed] = await Promise.all([
-      tx.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]),
-      tx.query<JobRow>(CLAIM_SQL, params),
-    ]);
-    return claimed.rows;
-  });
+  // One batch: the claim runs after the lock is held, and a store on another thread or server runs both in
+  // one round trip, holding no lock while the caller is busy.
+  const [, claimed] = await sql.batch([
+    { text: 'SELECT pg_advisory_xact_lock($1)', params: [CLAIM_LOCK_KEY] },
+    { text: CLAIM_SQL, params },
+  ]);
+  const rows = (claimed?.rows ?? []) as unknown as JobRow[];
   return rows
     .sort((a, b) => a.available_at.getTime() - b.available_at.getTime() || Number(a.id) - Number(b.id))
     .map((r) => ({

@@ -1,12 +1,16 @@
 // Everything one step writes, in ONE transaction: the session (optimistic version check), the token's
 // erasure, the lane's open sale, the lane status, a history row and the outbox rows of its lane messages.
 // So a crash leaves either the whole step or none of it; external calls only happen after this commits.
-import type { Sql } from '../store/sql';
-import { appendHistory } from '../store/history-repo';
-import { recordLaneStep } from '../store/lane-status-repo';
-import { addToOutbox } from '../store/outbox-repo';
-import { deleteUnappliedSale, saveOpenSale } from '../store/sales-repo';
-import { eraseCustomerToken, saveSession } from '../store/sessions-repo';
+import { BatchExpectationError, type Sql, type Statement } from '../store/sql';
+import { appendHistoryStatement } from '../store/history-repo';
+import { recordLaneStepStatement } from '../store/lane-status-repo';
+import { addToOutboxStatements } from '../store/outbox-repo';
+import { deleteUnappliedSaleStatement, saveOpenSaleStatements } from '../store/sales-repo';
+import {
+  ConcurrentUpdateError,
+  eraseCustomerTokenStatement,
+  saveSessionStatement,
+} from '../store/sessions-repo';
 import type { LaneMessage } from './lane-message';
 import { isFinalState } from './session-state';
 import type { Effect, Input, Outcome, Session, StepContext, StepResult } from './types';
@@ -81,47 +85,50 @@ export async function persistStep(db: Sql, r: StepRecord): Promise<void> {
   const history = historySubject(r);
   const messages = laneMessagesOf(result.effects);
   const saleTaken = input.type === 'sale-opened' && result.sale !== undefined;
-  // The statements are independent of each other's results, so they are sent together (pipelined): they run
-  // in order within the transaction, and a store on another thread or server gets them in one round trip. The
-  // first failure (a version conflict from saveSession) rejects the step, and the transaction rolls back.
-  await db.transaction(async (tx) => {
-    const writes: Promise<unknown>[] = [];
-    if (session) writes.push(saveSession(tx, session, session.version - 1));
-    for (const e of result.effects)
-      if (e.type === 'erase-token') writes.push(eraseCustomerToken(tx, e.sessionId));
-    if (result.sale !== undefined)
-      writes.push(saveOpenSale(tx, laneId, result.sale, ctx.openSale?.orderId ?? null, now));
-    // A sale the machine would not take must not keep the lane reserved.
-    if (input.type === 'sale-opened' && !saleTaken)
-      writes.push(deleteUnappliedSale(tx, laneId, input.sale.orderId));
-    if (session) {
-      const isNewCheckin = input.type === 'checkin' && sessionBefore(ctx, session.id) === null;
-      writes.push(
-        recordLaneStep(tx, {
-          laneId: session.laneId,
-          sessionId: session.id,
-          active: !isFinalState(session.state),
-          seenAt: isNewCheckin ? now : null,
-          at: now,
-        }),
-      );
-    }
-    if (history) {
-      writes.push(
-        appendHistory(tx, {
-          sessionId: history.after.id,
-          laneId: history.after.laneId,
-          at: now,
-          inputType: input.type,
-          fromState: history.before?.state ?? null,
-          toState: history.after.state,
-          outcome: outcomeText(result.outcome),
-          reason: history.after.reason,
-          effects: summarizeEffects(result.effects),
-        }),
-      );
-    }
-    if (messages.length > 0) writes.push(addToOutbox(tx, messages, now));
-    await Promise.all(writes);
-  });
+  const statements: Statement[] = [];
+  if (session) statements.push(saveSessionStatement(session, session.version - 1));
+  for (const e of result.effects)
+    if (e.type === 'erase-token') statements.push(eraseCustomerTokenStatement(e.sessionId));
+  if (result.sale !== undefined)
+    statements.push(...saveOpenSaleStatements(laneId, result.sale, ctx.openSale?.orderId ?? null, now));
+  // A sale the machine would not take must not keep the lane reserved.
+  if (input.type === 'sale-opened' && !saleTaken)
+    statements.push(deleteUnappliedSaleStatement(laneId, input.sale.orderId));
+  if (session) {
+    const isNewCheckin = input.type === 'checkin' && sessionBefore(ctx, session.id) === null;
+    statements.push(
+      recordLaneStepStatement({
+        laneId: session.laneId,
+        sessionId: session.id,
+        active: !isFinalState(session.state),
+        seenAt: isNewCheckin ? now : null,
+        at: now,
+      }),
+    );
+  }
+  if (history) {
+    statements.push(
+      appendHistoryStatement({
+        sessionId: history.after.id,
+        laneId: history.after.laneId,
+        at: now,
+        inputType: input.type,
+        fromState: history.before?.state ?? null,
+        toState: history.after.state,
+        outcome: outcomeText(result.outcome),
+        reason: history.after.reason,
+        effects: summarizeEffects(result.effects),
+      }),
+    );
+  }
+  statements.push(...addToOutboxStatements(messages, now));
+  // One batch: no statement needs another's result, so a store on another thread or server runs the whole
+  // transaction in one round trip. The session's save comes first and expects one row (its version check).
+  try {
+    await db.batch(statements);
+  } catch (err) {
+    if (session && err instanceof BatchExpectationError && err.index === 0)
+      throw new ConcurrentUpdateError(session.id, session.version - 1);
+    throw err;
+  }
 }

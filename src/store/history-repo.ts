@@ -1,7 +1,7 @@
 // The append-only session history (a database trigger refuses UPDATE and DELETE). One row per step that
 // mattered; `effects` is a summary such as ["create-payment", "msg:payment-requested", "timer:retry"] and
 // never carries a token or any other secret.
-import type { Sql } from './sql';
+import type { Sql, Statement } from './sql';
 
 export interface HistoryEntry {
   readonly sessionId: string;
@@ -34,10 +34,15 @@ export interface SessionEnding {
 const FINAL = `('completed', 'cancelled', 'failed', 'dropped')`;
 
 export async function appendHistory(sql: Sql, e: HistoryEntry): Promise<void> {
-  await sql.query(
-    `INSERT INTO session_history (session_id, lane_id, at, input_type, from_state, to_state, outcome, reason,
+  const s = appendHistoryStatement(e);
+  await sql.query(s.text, s.params);
+}
+
+export function appendHistoryStatement(e: HistoryEntry): Statement {
+  return {
+    text: `INSERT INTO session_history (session_id, lane_id, at, input_type, from_state, to_state, outcome, reason,
        effects) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-    [
+    params: [
       e.sessionId,
       e.laneId,
       e.at,
@@ -48,7 +53,7 @@ export async function appendHistory(sql: Sql, e: HistoryEntry): Promise<void> {
       e.reason,
       JSON.stringify(e.effects),
     ],
-  );
+  };
 }
 
 export async function sessionHistory(sql: Sql, sessionId: string): Promise<StoredHistoryEntry[]> {

@@ -1,6 +1,6 @@
 // Per-lane live status for the controller API: the active session and when a customer last checked in.
 // Written in the transaction of every step that touches a session, so it never disagrees with `sessions`.
-import type { Sql } from './sql';
+import type { Sql, Statement } from './sql';
 
 export interface LaneStatusRow {
   readonly laneId: string;
@@ -24,8 +24,13 @@ export interface LaneStepRecord {
  * must not clear the session that made the lane busy).
  */
 export async function recordLaneStep(sql: Sql, r: LaneStepRecord): Promise<void> {
-  await sql.query(
-    `INSERT INTO lane_status (lane_id, active_session_id, last_seen_at, updated_at)
+  const s = recordLaneStepStatement(r);
+  await sql.query(s.text, s.params);
+}
+
+export function recordLaneStepStatement(r: LaneStepRecord): Statement {
+  return {
+    text: `INSERT INTO lane_status (lane_id, active_session_id, last_seen_at, updated_at)
      VALUES ($1, CASE WHEN $3 THEN $2 ELSE NULL END, $4, $5)
      ON CONFLICT (lane_id) DO UPDATE SET
        active_session_id = CASE
@@ -34,8 +39,8 @@ export async function recordLaneStep(sql: Sql, r: LaneStepRecord): Promise<void>
          ELSE lane_status.active_session_id END,
        last_seen_at = COALESCE($4, lane_status.last_seen_at),
        updated_at = $5`,
-    [r.laneId, r.sessionId, r.active, r.seenAt, r.at],
-  );
+    params: [r.laneId, r.sessionId, r.active, r.seenAt, r.at],
+  };
 }
 
 export async function loadLaneStatus(sql: Sql, laneId: string): Promise<LaneStatusRow | null> {

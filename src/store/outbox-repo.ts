@@ -3,7 +3,7 @@
 // delivered or given up on) blocks the rest of that lane; a short lease on the head keeps two dispatchers
 // (several worker processes on one Postgres) from sending a lane's messages at the same time.
 import type { LaneMessage } from '../sessions/lane-message';
-import type { Sql } from './sql';
+import type { Sql, Statement } from './sql';
 
 export interface OutboxEntry {
   readonly id: string;
@@ -38,15 +38,17 @@ function entry(r: OutboxRow): OutboxEntry {
 /** Adds messages in the given order; a message id already present is left alone. Returns how many were new. */
 export async function addToOutbox(sql: Sql, messages: readonly LaneMessage[], now: Date): Promise<number> {
   let added = 0;
-  for (const m of messages) {
-    const r = await sql.query(
-      `INSERT INTO outbox (id, lane_id, message, next_attempt_at, created_at) VALUES ($1, $2, $3::jsonb, $4, $4)
-       ON CONFLICT (id) DO NOTHING`,
-      [m.id, m.laneId, JSON.stringify(m), now],
-    );
-    added += r.affectedRows;
-  }
+  for (const s of addToOutboxStatements(messages, now))
+    added += (await sql.query(s.text, s.params)).affectedRows;
   return added;
+}
+
+export function addToOutboxStatements(messages: readonly LaneMessage[], now: Date): Statement[] {
+  return messages.map((m) => ({
+    text: `INSERT INTO outbox (id, lane_id, message, next_attempt_at, created_at) VALUES ($1, $2, $3::jsonb, $4, $4)
+       ON CONFLICT (id) DO NOTHING`,
+    params: [m.id, m.laneId, JSON.stringify(m), now],
+  }));
 }
 
 /** The head of every lane that is due and not leased, oldest first, skipping `busyLanes`. */

@@ -5,7 +5,7 @@
 import { DatabaseError, Pool, type PoolClient, type QueryConfig, type QueryResult } from 'pg';
 import { registerSecret } from '../log';
 import { type ArrayTypeRow, PgliteCompatibleTypes } from './pg-parsers';
-import type { Database, Sql, SqlResult } from './sql';
+import { type Database, runBatch, type Sql, type SqlResult } from './sql';
 
 export interface PostgresOptions {
   /** Connections in the pool; default 10. A PGlite socket server takes one: use 1 there. */
@@ -108,6 +108,7 @@ export async function openPostgres(databaseUrl: string, options: PostgresOptions
   return {
     query,
     transaction: (fn) => inTransaction(pool, fn),
+    batch: (statements) => inTransaction(pool, (tx) => tx.batch(statements)),
     close: () => pool.end(),
   };
 }
@@ -116,7 +117,11 @@ async function inTransaction<T>(pool: Pool, fn: (tx: Sql) => Promise<T>): Promis
   const client = await pool.connect();
   const query = clientExecutor(client);
   // A transaction inside runs in this one (no savepoint), as on PGlite.
-  const tx: Sql = { query, transaction: (inner) => inner(tx) };
+  const tx: Sql = {
+    query,
+    transaction: (inner) => inner(tx),
+    batch: (statements) => runBatch(tx, statements),
+  };
   let broken: Error | undefined;
   try {
     await query('BEGIN');

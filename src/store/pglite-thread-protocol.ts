@@ -1,5 +1,6 @@
 // Messages between the event loop and the PGlite thread (src/store/pglite-thread.ts). Values cross by
 // structured clone: Dates, Uint8Arrays (bytea), arrays and parsed jsonb arrive as they left.
+import type { Statement } from './sql';
 
 // A transaction's id is chosen by the event loop, so its statements can follow `begin` without waiting for it.
 export type Request =
@@ -12,6 +13,7 @@ export type Request =
     }
   | { readonly id: number; readonly op: 'begin'; readonly tx: number }
   | { readonly id: number; readonly op: 'end'; readonly tx: number; readonly commit: boolean }
+  | { readonly id: number; readonly op: 'batch'; readonly statements: readonly Statement[] }
   | { readonly id: number; readonly op: 'close' };
 
 /** A database error as plain fields: an Error's own properties (the SQLSTATE `code`) do not survive a clone. */

@@ -3,8 +3,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { type Reply, type Request, type ThreadData, toWireError } from './pglite-thread-protocol';
+import { runBatch } from './sql';
 
 const ROLLBACK = Symbol('rollback');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- PGlite's rows are whatever the query returns
+const wire = (r: { rows: any[]; affectedRows?: number }) => ({
+  rows: r.rows,
+  affectedRows: r.affectedRows ?? 0,
+});
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -27,8 +34,7 @@ async function main(): Promise<void> {
   port.on('message', (m: Request) => {
     switch (m.op) {
       case 'query': {
-        const run = (target: Pick<Transaction, 'query'>) =>
-          target.query(m.text, m.params).then((r) => ({ rows: r.rows, affectedRows: r.affectedRows ?? 0 }));
+        const run = (target: Pick<Transaction, 'query'>) => target.query(m.text, m.params).then(wire);
         if (m.tx === undefined) return settle(m.id, run(pg));
         const entry = open.get(m.tx);
         if (!entry)
@@ -71,6 +77,17 @@ async function main(): Promise<void> {
         // transaction() settles once PGlite has run the COMMIT (or ROLLBACK).
         return settle(m.id, entry.done);
       }
+      case 'batch':
+        // The whole transaction on this thread: PGlite is never held waiting for the event loop.
+        return settle(
+          m.id,
+          pg.transaction((tx) =>
+            runBatch(
+              { query: (text, params) => tx.query(text, [...(params ?? [])]).then(wire) },
+              m.statements,
+            ),
+          ),
+        );
       case 'close':
         return settle(m.id, pg.close());
     }

@@ -11,7 +11,7 @@ import {
   type ThreadData,
   type WireResult,
 } from './pglite-thread-protocol';
-import type { Database, Sql, SqlResult } from './sql';
+import { BatchExpectationError, type Database, runBatch, type Sql, type SqlResult } from './sql';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
@@ -84,7 +84,11 @@ export async function openPgliteThread(dataDir: string): Promise<Database> {
       const tx = nextTx++;
       // Not awaited: the statements queue behind BEGIN on the thread; a failed BEGIN fails them and the end.
       call({ op: 'begin', tx }).catch(() => undefined);
-      const txSql: Sql = { query: query(tx), transaction: (inner) => inner(txSql) };
+      const txSql: Sql = {
+        query: query(tx),
+        transaction: (inner) => inner(txSql),
+        batch: (statements) => runBatch(txSql, statements),
+      };
       let result: T;
       try {
         result = await fn(txSql);
@@ -94,6 +98,18 @@ export async function openPgliteThread(dataDir: string): Promise<Database> {
       }
       await call({ op: 'end', tx, commit: true });
       return result;
+    },
+    batch: async (statements) => {
+      try {
+        return (await call({ op: 'batch', statements })) as SqlResult<Record<string, unknown>>[];
+      } catch (err) {
+        // The class does not cross the thread; its fields do.
+        if (err instanceof Error && err.name === 'BatchExpectationError') {
+          const f = err as Error & { index?: number; affectedRows?: number };
+          throw new BatchExpectationError(f.index ?? -1, f.affectedRows ?? -1);
+        }
+        throw err;
+      }
     },
     close: async () => {
       if (failure) return;

@@ -1,6 +1,6 @@
 // Embedded Postgres (PGlite, WASM: no native build). A data directory survives kill -9; `memory://` for tests.
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Sql, SqlResult } from './sql';
+import { type Database, runBatch, type Sql, type SqlResult } from './sql';
 
 interface PgliteLike {
   query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
@@ -24,9 +24,11 @@ export async function openPglite(dataDir: string): Promise<Database> {
         const txSql: Sql = {
           query: executor(tx),
           transaction: (inner) => inner(txSql),
+          batch: (statements) => runBatch(txSql, statements),
         };
         return fn(txSql);
       }),
+    batch: (statements) => pg.transaction((tx) => runBatch({ query: executor(tx) }, statements)),
     close: () => pg.close(),
   };
 }

@@ -3,7 +3,7 @@
 // into the state machine's open sale (`applied`), rebinds it and removes it. The state machine only ever sees
 // applied rows.
 import type { OpenSale } from '../sessions/types';
-import type { Sql } from './sql';
+import type { Sql, Statement } from './sql';
 
 export interface StoredSale extends OpenSale {
   /** False while the sale-opened job that will hand it to the state machine is still queued. */
@@ -54,28 +54,47 @@ export async function saveOpenSale(
   previousOrderId: string | null,
   now: Date,
 ): Promise<void> {
+  for (const s of saveOpenSaleStatements(laneId, sale, previousOrderId, now))
+    await sql.query(s.text, s.params);
+}
+
+export function saveOpenSaleStatements(
+  laneId: string,
+  sale: OpenSale | null,
+  previousOrderId: string | null,
+  now: Date,
+): Statement[] {
   if (sale === null) {
-    if (previousOrderId !== null)
-      await sql.query('DELETE FROM open_sales WHERE lane_id = $1 AND order_id = $2', [
-        laneId,
-        previousOrderId,
-      ]);
-    return;
+    return previousOrderId === null
+      ? []
+      : [
+          {
+            text: 'DELETE FROM open_sales WHERE lane_id = $1 AND order_id = $2',
+            params: [laneId, previousOrderId],
+          },
+        ];
   }
-  await sql.query(
-    `INSERT INTO open_sales (lane_id, order_id, session_id, applied, data, opened_at, updated_at)
+  return [
+    {
+      text: `INSERT INTO open_sales (lane_id, order_id, session_id, applied, data, opened_at, updated_at)
      VALUES ($1, $2, $3, true, $4::jsonb, $5, $6)
      ON CONFLICT (lane_id) DO UPDATE SET order_id = EXCLUDED.order_id, session_id = EXCLUDED.session_id,
        applied = true, data = EXCLUDED.data, opened_at = EXCLUDED.opened_at, updated_at = EXCLUDED.updated_at`,
-    [laneId, sale.orderId, sale.sessionId, JSON.stringify(sale), sale.openedAt, now],
-  );
+      params: [laneId, sale.orderId, sale.sessionId, JSON.stringify(sale), sale.openedAt, now],
+    },
+  ];
 }
 
 /** Withdraws a reservation the state machine never took (cancelled before, or refused by, the worker). */
 export async function deleteUnappliedSale(sql: Sql, laneId: string, orderId: string): Promise<boolean> {
-  const r = await sql.query('DELETE FROM open_sales WHERE lane_id = $1 AND order_id = $2 AND NOT applied', [
-    laneId,
-    orderId,
-  ]);
+  const s = deleteUnappliedSaleStatement(laneId, orderId);
+  const r = await sql.query(s.text, s.params);
   return r.affectedRows === 1;
+}
+
+export function deleteUnappliedSaleStatement(laneId: string, orderId: string): Statement {
+  return {
+    text: 'DELETE FROM open_sales WHERE lane_id = $1 AND order_id = $2 AND NOT applied',
+    params: [laneId, orderId],
+  };
 }

@@ -2,7 +2,7 @@
 // column of its own so erasing it is a plain, visible `customer_token = NULL`. Saves are optimistic: an update
 // names the version it read, and a session someone else saved meanwhile is a ConcurrentUpdateError.
 import { FINAL_STATES, type Session } from '../sessions/types';
-import type { Sql } from './sql';
+import type { Sql, Statement } from './sql';
 
 /** The session changed (or appeared) since it was read; reload and apply the input again. */
 export class ConcurrentUpdateError extends Error {
@@ -78,29 +78,42 @@ export async function loadActiveSession(sql: Sql, laneId: string): Promise<Sessi
  * the row is not at that version (or already exists).
  */
 export async function saveSession(sql: Sql, next: Session, expectedVersion: number): Promise<void> {
+  const s = saveSessionStatement(next, expectedVersion);
+  const r = await sql.query(s.text, s.params);
+  if (r.affectedRows !== 1) throw new ConcurrentUpdateError(next.id, expectedVersion);
+}
+
+/** saveSession as a batch statement: it affects exactly one row, or the session moved on meanwhile. */
+export function saveSessionStatement(next: Session, expectedVersion: number): Statement {
   const values = rowValues(next);
-  const r =
-    expectedVersion === 0
-      ? await sql.query(
-          `INSERT INTO sessions (id, lane_id, state, reference, data, customer_token, version, final, next_deadline,
+  return expectedVersion === 0
+    ? {
+        text: `INSERT INTO sessions (id, lane_id, state, reference, data, customer_token, version, final, next_deadline,
              created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-          values,
-        )
-      : await sql.query(
-          `UPDATE sessions SET lane_id = $2, state = $3, reference = $4, data = $5::jsonb, customer_token = $6,
+        params: values,
+        expectRows: 1,
+      }
+    : {
+        text: `UPDATE sessions SET lane_id = $2, state = $3, reference = $4, data = $5::jsonb, customer_token = $6,
              version = $7, final = $8, next_deadline = $9, created_at = $10, updated_at = $11
            WHERE id = $1 AND version = $12`,
-          [...values, expectedVersion],
-        );
-  if (r.affectedRows !== 1) throw new ConcurrentUpdateError(next.id, expectedVersion);
+        params: [...values, expectedVersion],
+        expectRows: 1,
+      };
 }
 
 /** Forgets the session's customerToken (idempotent). */
 export async function eraseCustomerToken(sql: Sql, sessionId: string): Promise<void> {
-  await sql.query('UPDATE sessions SET customer_token = NULL WHERE id = $1 AND customer_token IS NOT NULL', [
-    sessionId,
-  ]);
+  const s = eraseCustomerTokenStatement(sessionId);
+  await sql.query(s.text, s.params);
+}
+
+export function eraseCustomerTokenStatement(sessionId: string): Statement {
+  return {
+    text: 'UPDATE sessions SET customer_token = NULL WHERE id = $1 AND customer_token IS NOT NULL',
+    params: [sessionId],
+  };
 }
 
 export interface DueSession {

@@ -150,6 +150,7 @@ describe('webhook route: when the event cannot be made durable', () => {
     const broken: Sql = {
       query: () => Promise.reject(new Error('store down')),
       transaction: () => Promise.reject(new Error('store down')),
+      batch: () => Promise.reject(new Error('store down')),
     };
     const b = buildHarness(broken);
     const res = await b.send(b.sign('not json'));

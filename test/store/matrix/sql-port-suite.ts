@@ -1,7 +1,7 @@
 // The Sql port's contract, the same on every store target: values come back as embedded PGlite returns them
 // (the repositories and the queue rely on these types), affected rows count writes only, one statement per
 // call, transactions commit or roll back as a whole with nested ones inside, and the session runs in UTC.
-import type { Database } from '../../../src/store/sql';
+import { BatchExpectationError, type Database } from '../../../src/store/sql';
 
 export function defineSqlPortSuite(getDb: () => Database): void {
   describe('Sql port', () => {
@@ -129,6 +129,63 @@ export function defineSqlPortSuite(getDb: () => Database): void {
         "SELECT current_setting('TimeZone') AS tz, ('2026-01-01T23:30:00Z'::timestamptz)::date AS day",
       );
       expect(rows).toStrictEqual([{ tz: 'UTC', day: new Date('2026-01-01T00:00:00.000Z') }]);
+    });
+
+    describe('batch', () => {
+      const insert = (reason: string) => ({
+        text: 'INSERT INTO intake_dead_letters (reason, raw_body) VALUES ($1, $2) RETURNING id',
+        params: [reason, Uint8Array.from([1])],
+      });
+
+      it('runs the statements in order in one transaction and returns each result', async () => {
+        const results = await db.batch([
+          insert('a'),
+          {
+            text: "UPDATE intake_dead_letters SET detail = 'seen' WHERE reason = $1",
+            params: ['a'],
+            expectRows: 1,
+          },
+          insert('b'),
+        ]);
+        expect(results.map((r) => r.affectedRows)).toEqual([1, 1, 1]);
+        expect(results[0]!.rows).toEqual([{ id: 1 }]);
+        expect(results[2]!.rows).toEqual([{ id: 2 }]);
+        const { rows } = await db.query('SELECT reason, detail FROM intake_dead_letters ORDER BY id');
+        expect(rows).toEqual([
+          { reason: 'a', detail: 'seen' },
+          { reason: 'b', detail: null },
+        ]);
+      });
+
+      it('rolls back everything when a statement affects another row count than expected', async () => {
+        const err = await db
+          .batch([
+            insert('a'),
+            { text: 'DELETE FROM intake_dead_letters WHERE reason = $1', params: ['nobody'], expectRows: 1 },
+            insert('b'),
+          ])
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(BatchExpectationError);
+        expect(err).toMatchObject({ index: 1, affectedRows: 0 });
+        expect(await count()).toBe(0);
+      });
+
+      it('rolls back everything when a statement fails', async () => {
+        await expect(db.batch([insert('a'), { text: 'SELECT 1/0', params: [] }])).rejects.toThrow(
+          /division by zero/,
+        );
+        expect(await count()).toBe(0);
+      });
+
+      it('runs inside the current transaction when called on it', async () => {
+        await expect(
+          db.transaction(async (tx) => {
+            await tx.batch([insert('a')]);
+            throw new Error('abandon');
+          }),
+        ).rejects.toThrow('abandon');
+        expect(await count()).toBe(0);
+      });
     });
   });
 }
