@@ -117,7 +117,8 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     );
     if (!verdict.ok) {
       deps.metrics.authFailures.inc({ code: verdict.code });
-      requestLogger(req, res, deps.logger).warn('webhook verification failed', {
+      const log = requestLogger(req, res, deps.logger);
+      log.warn('webhook verification failed', {
         code: verdict.code,
         ip: req.ip,
         webhookId: req.get('webhook-id'),
