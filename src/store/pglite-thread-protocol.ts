@@ -1,6 +1,6 @@
 // Messages between the event loop and the PGlite thread (src/store/pglite-thread.ts). Values cross by
 // structured clone: Dates, Uint8Arrays (bytea), arrays and parsed jsonb arrive as they left.
-import type { Statement } from './sql';
+import { BatchExpectationError, type Statement } from './sql';
 
 // A transaction's id is chosen by the event loop, so its statements can follow `begin` without waiting for it.
 export type Request =
@@ -47,6 +47,9 @@ export function toWireError(err: unknown): WireError {
 }
 
 export function fromWireError(wire: WireError): Error {
+  // The class does not cross the thread, its fields do: callers test for it with instanceof.
+  if (wire.name === 'BatchExpectationError')
+    return new BatchExpectationError(Number(wire.fields['index']), Number(wire.fields['affectedRows']));
   const err = Object.assign(new Error(wire.message), wire.fields);
   err.name = wire.name;
   return err;

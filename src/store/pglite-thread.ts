@@ -11,7 +11,7 @@ import {
   type ThreadData,
   type WireResult,
 } from './pglite-thread-protocol';
-import { BatchExpectationError, type Database, runBatch, type Sql, type SqlResult } from './sql';
+import { type Database, runBatch, type Sql, type SqlResult } from './sql';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
@@ -99,18 +99,8 @@ export async function openPgliteThread(dataDir: string): Promise<Database> {
       await call({ op: 'end', tx, commit: true });
       return result;
     },
-    batch: async (statements) => {
-      try {
-        return (await call({ op: 'batch', statements })) as SqlResult<Record<string, unknown>>[];
-      } catch (err) {
-        // The class does not cross the thread; its fields do.
-        if (err instanceof Error && err.name === 'BatchExpectationError') {
-          const f = err as Error & { index?: number; affectedRows?: number };
-          throw new BatchExpectationError(f.index ?? -1, f.affectedRows ?? -1);
-        }
-        throw err;
-      }
-    },
+    batch: async (statements) =>
+      (await call({ op: 'batch', statements })) as SqlResult<Record<string, unknown>>[],
     close: async () => {
       if (failure) return;
       await call({ op: 'close' });
