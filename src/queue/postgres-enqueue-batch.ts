@@ -24,10 +24,11 @@ const ENQUEUE_MANY_SQL = `
     FROM new_key k JOIN input i USING (dedup_key)
     RETURNING id, dedup_key
   )
-  SELECT i.dedup_key, coalesce(nj.id, jk.job_id)::text AS id, (nj.id IS NULL) AS duplicate
+  SELECT i.dedup_key, (nj.id IS NULL) AS duplicate,
+    -- A lookup per duplicate only: joining job_keys lets a cached plan scan the whole table every time.
+    coalesce(nj.id, (SELECT jk.job_id FROM job_keys jk WHERE jk.dedup_key = i.dedup_key))::text AS id
   FROM input i
-  LEFT JOIN new_job nj USING (dedup_key)
-  LEFT JOIN job_keys jk ON nj.id IS NULL AND jk.dedup_key = i.dedup_key`;
+  LEFT JOIN new_job nj USING (dedup_key)`;
 
 interface Pending {
   readonly job: NewJob;

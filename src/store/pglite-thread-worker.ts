@@ -2,22 +2,18 @@
 // transaction holds PGlite (as in-process) until the event loop sends its end.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { preparedQueries } from './pglite-prepared';
 import { type Reply, type Request, type ThreadData, toWireError } from './pglite-thread-protocol';
 import { runBatch } from './sql';
 
 const ROLLBACK = Symbol('rollback');
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- PGlite's rows are whatever the query returns
-const wire = (r: { rows: any[]; affectedRows?: number }) => ({
-  rows: r.rows,
-  affectedRows: r.affectedRows ?? 0,
-});
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-thread-worker runs as a worker thread');
   const { dataDir } = workerData as ThreadData;
   const pg = await PGlite.create(dataDir);
+  const prepared = preparedQueries(pg);
   // Statements for a transaction wait for it to start (PGlite runs one at a time), then run in arrival order.
   const open = new Map<
     number,
@@ -34,7 +30,7 @@ async function main(): Promise<void> {
   port.on('message', (m: Request) => {
     switch (m.op) {
       case 'query': {
-        const run = (target: Pick<Transaction, 'query'>) => target.query(m.text, m.params).then(wire);
+        const run = (target: PGlite | Transaction) => prepared.run(target, m.text, m.params);
         if (m.tx === undefined) return settle(m.id, run(pg));
         const entry = open.get(m.tx);
         if (!entry)
@@ -82,10 +78,7 @@ async function main(): Promise<void> {
         return settle(
           m.id,
           pg.transaction((tx) =>
-            runBatch(
-              { query: (text, params) => tx.query(text, [...(params ?? [])]).then(wire) },
-              m.statements,
-            ),
+            runBatch({ query: (text, params) => prepared.run(tx, text, params ?? []) }, m.statements),
           ),
         );
       case 'close':

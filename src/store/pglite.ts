@@ -1,20 +1,15 @@
 // Embedded Postgres (PGlite, WASM: no native build). A data directory survives kill -9; `memory://` for tests.
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { preparedQueries } from './pglite-prepared';
 import { type Database, runBatch, type Sql, type SqlResult } from './sql';
-
-interface PgliteLike {
-  query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
-}
-
-function executor(db: PgliteLike): Sql['query'] {
-  return async <Row>(text: string, params: readonly unknown[] = []): Promise<SqlResult<Row>> => {
-    const r = await db.query<Row>(text, [...params]);
-    return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
-  };
-}
 
 export async function openPglite(dataDir: string): Promise<Database> {
   const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const prepared = preparedQueries(pg);
+  const executor =
+    (target: PGlite | Transaction): Sql['query'] =>
+    <Row>(text: string, params: readonly unknown[] = []): Promise<SqlResult<Row>> =>
+      prepared.run<Row>(target, text, params);
   const query = executor(pg);
   return {
     query,
