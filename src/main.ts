@@ -9,7 +9,8 @@ import { createMetrics, type Metrics } from './http/metrics';
 import { createApp } from './http/app';
 import { adminRouter } from './http/admin';
 import { LanesHolder } from './lanes/lanes-holder';
-import { createWebhookRouter } from './intake/webhook-router';
+import { createWebhookFastPath, type FastPath } from './intake/webhook-fast-path';
+import { createWebhookRouter, type WebhookRouterDeps } from './intake/webhook-router';
 import type { Queue } from './queue/queue';
 import { openAdapters } from './runtime/adapters';
 import { releaseStaleLeases } from './store/release-stale-leases';
@@ -182,26 +183,27 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     }
 
     const intakeRouters: Router[] = [];
+    let webhookFastPath: FastPath | undefined;
     const routers: Router[] = [];
     if (role !== 'work') {
-      intakeRouters.push(
-        createWebhookRouter({
-          publicUrl: publicWebhookUrl,
-          secrets: () => webhookSecrets,
-          skewS: config.webhookClockSkewS,
-          clock,
-          lanes: () => lanes.current(),
-          queue,
-          sql: store.db,
-          // References carry the lane's key (src/sessions/ids.ts), so intake needs no store lookup.
-          resolveReference: (reference) => Promise.resolve(lanes.current().laneIdForReference(reference)),
-          metrics,
-          logger,
-          checkinMaxAgeS: config.checkinMaxAgeS,
-          failedAuthLimitPerMin: config.intakeRateLimitPerMin,
-          ...(options.trace ? { trace: options.trace } : {}),
-        }),
-      );
+      const webhook: WebhookRouterDeps = {
+        publicUrl: publicWebhookUrl,
+        secrets: () => webhookSecrets,
+        skewS: config.webhookClockSkewS,
+        clock,
+        lanes: () => lanes.current(),
+        queue,
+        sql: store.db,
+        // References carry the lane's key (src/sessions/ids.ts), so intake needs no store lookup.
+        resolveReference: (reference) => Promise.resolve(lanes.current().laneIdForReference(reference)),
+        metrics,
+        logger,
+        checkinMaxAgeS: config.checkinMaxAgeS,
+        failedAuthLimitPerMin: config.intakeRateLimitPerMin,
+        ...(options.trace ? { trace: options.trace } : {}),
+      };
+      intakeRouters.push(createWebhookRouter(webhook));
+      webhookFastPath = createWebhookFastPath(webhook);
       routers.push(
         createControllerRouter({
           service: createControllerService({ db: store.db, queue, lanes: () => lanes.current(), clock }),
@@ -274,7 +276,8 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         metrics.queueDepth.set({ state: 'dead' }, s.dead);
       },
     });
-    bound.attach(app);
+    const fast = webhookFastPath;
+    bound.attach(fast ? (req, res) => fast(req, res, () => app(req, res)) : app);
     lanes.watchSighup(process);
     closers.unshift(async () => lanes.unwatch());
 

@@ -7,10 +7,14 @@ import type { Logger } from '../log';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+/** The caller's X-Request-Id when it is a safe token, else a new UUID. */
+export function chooseRequestId(incoming: string | undefined): string {
+  return incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+}
+
 export function requestId() {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const incoming = req.get('x-request-id');
-    const id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+    const id = chooseRequestId(req.get('x-request-id'));
     res.setHeader('X-Request-Id', id);
     res.locals.requestId = id;
     next();

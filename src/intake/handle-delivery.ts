@@ -1,15 +1,14 @@
 // After verification: parse, map, enqueue, answer. A verified event is never answered 4xx (Vipps would retry it
 // for a week); it is accepted (202), a duplicate (200), dropped with a reason (200), or 503 when it could not be
 // made durable (Vipps retries, which is what we want then).
-import type { Response } from 'express';
 import type { Metrics } from '../http/metrics';
-import { sendProblem } from '../http/problem';
 import type { Logger } from '../log';
 import type { Sql } from '../store/sql';
 import { recordDeadLetter } from './dead-letters';
 import { parseEvent } from './events';
 import { type IntakeDeps, type IntakeOutcome, intakeEvent } from './intake';
 import { IntakeUnavailableError } from './intake-errors';
+import type { Reply } from './reply';
 
 /** Label values of metrics.webhookRequests / intakeLatency. */
 export type Outcome = 'accepted' | 'duplicate' | 'dropped' | 'rejected' | 'error';
@@ -31,7 +30,7 @@ interface Drop {
   readonly lane?: Readonly<Record<string, string>>;
 }
 
-function answerDropped(res: Response, ctx: DeliveryContext, drop: Drop): Outcome {
+function answerDropped(res: Reply, ctx: DeliveryContext, drop: Drop): Outcome {
   ctx.metrics.drops.inc({ reason: drop.reason });
   // Lane info and reason only: the event may carry a customer token, which never reaches a log line.
   ctx.log.warn('webhook event dropped', {
@@ -40,7 +39,7 @@ function answerDropped(res: Response, ctx: DeliveryContext, drop: Drop): Outcome
     ...drop.lane,
     webhookId: ctx.webhookId,
   });
-  res.status(200).json({ status: 'dropped', code: drop.reason });
+  res.json(200, { status: 'dropped', code: drop.reason });
   return 'dropped';
 }
 
@@ -51,14 +50,14 @@ function causeText(err: unknown, token: string | undefined): string {
   return token ? text.split(token).join('[redacted]') : text;
 }
 
-function answerUnavailable(res: Response, ctx: DeliveryContext, err: unknown, token?: string): Outcome {
+function answerUnavailable(res: Reply, ctx: DeliveryContext, err: unknown, token?: string): Outcome {
   const code = err instanceof IntakeUnavailableError ? err.code : 'queue_unavailable';
   ctx.log.error('webhook event could not be made durable; Vipps will retry', {
     code,
     cause: causeText(err, token),
     webhookId: ctx.webhookId,
   });
-  sendProblem(res, { status: 503, code, title: 'Temporarily unable to accept the event; retry later' });
+  res.problem({ status: 503, code, title: 'Temporarily unable to accept the event; retry later' });
   return 'error';
 }
 
@@ -76,7 +75,7 @@ function laneFields(value: {
 export async function handleVerifiedDelivery(
   rawBody: Buffer,
   ctx: DeliveryContext,
-  res: Response,
+  res: Reply,
 ): Promise<Outcome> {
   const parsed = parseEvent(rawBody);
   if (!parsed.ok) {
@@ -117,9 +116,9 @@ export async function handleVerifiedDelivery(
     signingKeyIndex: ctx.secretIndex,
   });
   if (outcome.duplicate) {
-    res.status(200).json({ status: 'duplicate' });
+    res.json(200, { status: 'duplicate' });
     return 'duplicate';
   }
-  res.status(202).json({ status: 'accepted' });
+  res.json(202, { status: 'accepted' });
   return 'accepted';
 }

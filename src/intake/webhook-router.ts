@@ -10,9 +10,10 @@ import { requestLogger } from '../http/request-id';
 import type { Sql } from '../store/sql';
 import { isJsonContentType } from './content-type';
 import { createFailedAuthLimiter } from './failed-auth-limiter';
-import { type DeliveryContext, handleVerifiedDelivery, type Outcome } from './handle-delivery';
+import type { Outcome } from './handle-delivery';
 import type { IntakeDeps } from './intake';
-import { verifyWebhook } from './verify';
+import { expressReply } from './reply';
+import { answerVerified, recordOutcome, verifyDelivery } from './webhook-delivery';
 
 /** 64 KiB: a Vipps event is a few hundred bytes; anything near this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -75,10 +76,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       return;
     }
     const started = performance.now();
-    const done = (outcome: Outcome): void => {
-      deps.metrics.webhookRequests.inc({ outcome });
-      deps.metrics.intakeLatency.observe({ outcome }, (performance.now() - started) / 1000);
-    };
+    const done = (outcome: Outcome): void => recordOutcome(deps, started, outcome);
 
     if (req.method !== 'POST') {
       sendProblem(
@@ -111,10 +109,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     }
     const rawBody = body ?? Buffer.alloc(0);
 
-    const verdict = verifyWebhook(
-      { method: req.method, pathAndQuery: req.originalUrl, headers: req.headers, rawBody },
-      { publicUrl: deps.publicUrl, secrets: deps.secrets(), skewS: deps.skewS, now: deps.clock.now() },
-    );
+    const verdict = verifyDelivery(deps, req.originalUrl, req.headers, rawBody);
     if (!verdict.ok) {
       deps.metrics.authFailures.inc({ code: verdict.code });
       const log = requestLogger(req, res, deps.logger);
@@ -128,17 +123,15 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       return done('rejected');
     }
 
-    deps.trace?.('webhook-received', { at: started, rawBody });
-    const ctx: DeliveryContext = {
-      ...deps,
-      get log() {
-        return requestLogger(req, res, deps.logger);
-      },
+    await answerVerified(deps, {
+      started,
+      rawBody,
+      secretIndex: verdict.secretIndex,
       contentType: req.get('content-type'),
       webhookId: req.get('webhook-id'),
-      secretIndex: verdict.secretIndex,
-    };
-    done(await handleVerifiedDelivery(rawBody, ctx, res));
+      log: () => requestLogger(req, res, deps.logger),
+      reply: expressReply(res),
+    });
   });
   return router;
 }

@@ -1,11 +1,13 @@
 // Assembles an express app around the webhook router for the router tests: real PGlite for the dead letters, a
 // test queue behind `makeQueue` (swap it for another InspectableQueue to run the same tests on a real adapter),
 // a FakeClock, and a logger whose output the tests can read.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { FakeClock } from '../../src/clock';
 import { createMetrics, type Metrics } from '../../src/http/metrics';
+import { createWebhookFastPath } from '../../src/intake/webhook-fast-path';
 import { createWebhookRouter, type WebhookRouterDeps } from '../../src/intake/webhook-router';
 import { createLogger } from '../../src/log';
 import type { Sql } from '../../src/store/sql';
@@ -23,8 +25,18 @@ export function makeQueue(clock: FakeClock): InspectableQueue & Partial<Pick<Mem
   return new MemoryQueue(clock);
 }
 
+/**
+ * How requests reach the route: as in production, through the fast path with Express behind it (the default),
+ * or through the Express route alone (the path for what the fast path leaves to Express).
+ */
+export type Via = 'fast path' | 'express route';
+
 export interface Harness {
+  /** The Express app with the route; `handler` is what `send` talks to. */
   readonly app: Express;
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** How many requests the fast path left to the Express route. */
+  readonly leftToExpress: () => number;
   readonly queue: ReturnType<typeof makeQueue>;
   readonly clock: FakeClock;
   readonly metrics: Metrics;
@@ -41,6 +53,7 @@ export function buildHarness(
   sql: Sql,
   overrides: Partial<WebhookRouterDeps> = {},
   trustProxy: unknown = 1,
+  via: Via = 'fast path',
 ): Harness {
   const clock = new FakeClock(NOW);
   const queue = makeQueue(clock);
@@ -51,23 +64,22 @@ export function buildHarness(
   stream.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
   const app = express();
   app.set('trust proxy', trustProxy);
-  app.use(
-    createWebhookRouter({
-      publicUrl: PUBLIC_URL,
-      secrets: () => secrets,
-      skewS: 300,
-      clock,
-      lanes: () => testLanes,
-      queue,
-      sql,
-      resolveReference: async (ref) => (ref === KNOWN_REFERENCE ? 'lane-1' : undefined),
-      metrics,
-      logger: createLogger({ stream, level: 'debug' }),
-      checkinMaxAgeS: 120,
-      failedAuthLimitPerMin: 1000,
-      ...overrides,
-    }),
-  );
+  const deps: WebhookRouterDeps = {
+    publicUrl: PUBLIC_URL,
+    secrets: () => secrets,
+    skewS: 300,
+    clock,
+    lanes: () => testLanes,
+    queue,
+    sql,
+    resolveReference: async (ref) => (ref === KNOWN_REFERENCE ? 'lane-1' : undefined),
+    metrics,
+    logger: createLogger({ stream, level: 'debug' }),
+    checkinMaxAgeS: 120,
+    failedAuthLimitPerMin: 1000,
+    ...overrides,
+  };
+  app.use(createWebhookRouter(deps));
   app.use((_req, res) => {
     res.status(404).json({ code: 'not_found' });
   });
@@ -79,13 +91,34 @@ export function buildHarness(
       date: clock.now(),
       ...options,
     });
+  const fast = createWebhookFastPath(deps);
+  let leftToExpress = 0;
+  const handler =
+    via === 'fast path'
+      ? (req: IncomingMessage, res: ServerResponse) =>
+          fast(req, res, () => {
+            leftToExpress += 1;
+            app(req, res);
+          })
+      : app;
   const send = (req: SignedRequest, extraHeaders: Record<string, string> = {}): request.Test => {
-    let r = request(app).post(req.path);
+    let r = request(handler).post(req.path);
     for (const [k, v] of Object.entries({ ...req.headers, ...extraHeaders })) r = r.set(k, v);
     // superagent would JSON-serialise a Buffer sent as application/json; send the exact bytes instead.
     return r.serialize((bytes: unknown) => bytes as string).send(req.body);
   };
-  return { app, queue, clock, metrics, secrets, logs: () => logged, sign, send };
+  return {
+    app,
+    handler,
+    leftToExpress: () => leftToExpress,
+    queue,
+    clock,
+    metrics,
+    secrets,
+    logs: () => logged,
+    sign,
+    send,
+  };
 }
 
 /** Rows of intake_dead_letters, oldest first, with the raw body as a Buffer. */
