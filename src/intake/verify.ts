@@ -58,14 +58,16 @@ function fail(code: VerifyFailureCode): VerifyResult {
   return { ok: false, status: 401, code, title: TITLES[code] };
 }
 
-/** Header lookup by lower-case name; Node already lower-cases, other callers may not. */
+/** Header lookup by lower-case name; Node already lower-cases (looked up directly), other callers may not. */
 function header(headers: WebhookRequest['headers'], name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() !== name) continue;
-    const value = typeof v === 'string' ? v : v?.join(', ');
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  let v = headers[name];
+  if (v === undefined) {
+    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+    if (key === undefined) return undefined;
+    v = headers[key];
   }
-  return undefined;
+  const value = typeof v === 'string' ? v : v?.join(', ');
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 /** `crypto.timingSafeEqual` throws on unequal lengths, so check the length first (the length is not secret). */
@@ -81,6 +83,8 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * signature, so a caller without a secret learns nothing about the registered URL from it.
  */
 function sameTarget(pathAndQuery: string, publicUrl: URL): boolean {
+  // Vipps sends the registered URL as registered: the common case needs no parsing.
+  if (pathAndQuery === publicUrl.pathname + publicUrl.search) return true;
   if (!pathAndQuery.startsWith('/')) return false;
   try {
     // Parsed, not compared as text, so both sides are normalised the same way (percent-encoding, empty `?`).
