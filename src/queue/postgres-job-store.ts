@@ -58,14 +58,24 @@ const ENQUEUE_SQL = `
 // of its lane until it succeeds or dies (FIFO per lane, like Vipps's own per-payment ordering). Otherwise it
 // is the job that became ready first (available_at, then enqueue order), so a timer set for later does not
 // hold up events that arrive meanwhile. A head is claimable when it is due and no live lease holds it.
+// Only groups with something due can yield a claim (a ready job that is due, or an expired lease), so heads are
+// looked up for those groups alone, each through the group's index: a claim's cost follows the due work, not
+// the timers waiting in the table (migration 005).
 const CLAIM_SQL = `
-  WITH heads AS (
-    SELECT DISTINCT ON (grp) id
-    FROM jobs
-    -- Jobs not yet due and never delivered (timers) can neither run nor block their group: leaving them out
-    -- keeps a claim's cost to the due work, however many timers wait.
-    WHERE state <> 'dead' AND (attempt > 0 OR available_at <= $1)
-    ORDER BY grp, (attempt > 0) DESC, available_at, id
+  WITH due AS (
+    SELECT grp FROM jobs WHERE state = 'ready' AND available_at <= $1
+    UNION ALL
+    SELECT grp FROM jobs WHERE state = 'leased' AND lease_until <= $1
+  ), heads AS (
+    SELECT h.id
+    FROM (SELECT DISTINCT grp FROM due) d
+    CROSS JOIN LATERAL (
+      SELECT j.id FROM jobs j
+      -- Jobs not yet due and never delivered (timers) can neither run nor block their group.
+      WHERE j.grp = d.grp AND j.state <> 'dead' AND (j.attempt > 0 OR j.available_at <= $1)
+      ORDER BY (j.attempt > 0) DESC, j.available_at, j.id
+      LIMIT 1
+    ) h
   ), picked AS (
     SELECT j.id
     FROM jobs j JOIN heads h ON h.id = j.id
