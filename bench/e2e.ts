@@ -120,6 +120,7 @@ export async function e2eBench(): Promise<string> {
     PORT: '0',
     EMULATOR_PORT: '0',
     LANES_FILE: lanesFile,
+    ...(process.env['WORKER_CONCURRENCY'] ? { WORKER_CONCURRENCY: process.env['WORKER_CONCURRENCY'] } : {}),
   });
   const gateway = await startGateway(config, {
     role: 'all',
