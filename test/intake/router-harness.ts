@@ -10,7 +10,8 @@ import { createMetrics, type Metrics } from '../../src/http/metrics';
 import { createWebhookFastPath } from '../../src/intake/webhook-fast-path';
 import { createWebhookRouter, type WebhookRouterDeps } from '../../src/intake/webhook-router';
 import { createLogger } from '../../src/log';
-import type { Sql } from '../../src/store/sql';
+import type { Database, Sql } from '../../src/store/sql';
+import { openTestDatabase, truncateAll } from '../support/db';
 import { type InspectableQueue, MemoryQueue } from '../support/memory-queue';
 import { type SignOptions, type SignedRequest, signedRequest } from '../support/signed-request';
 import { testLanes } from './lanes-fixture';
@@ -119,6 +120,25 @@ export function buildHarness(
     sign,
     send,
   };
+}
+
+/**
+ * The router tests' lifecycle: a test database for the file (or describe block), emptied before each test, and
+ * a fresh harness over it, both handed to `use` before each test.
+ */
+export function harnessPerTest(use: (db: Database, h: Harness) => void, via: Via = 'fast path'): void {
+  let db: Database | undefined;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  beforeEach(async () => {
+    if (!db) throw new Error('the test database did not open');
+    await truncateAll(db);
+    use(db, buildHarness(db, {}, 1, via));
+  });
 }
 
 /** Rows of intake_dead_letters, oldest first, with the raw body as a Buffer. */

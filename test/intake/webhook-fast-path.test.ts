@@ -5,23 +5,15 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Database } from '../../src/store/sql';
-import { openTestDatabase, truncateAll } from '../support/db';
 import { checkinPayload, type SignedRequest } from '../support/signed-request';
 import { waitFor } from '../support/wait-for';
-import { buildHarness, counter, type Harness } from './router-harness';
+import { buildHarness, counter, type Harness, harnessPerTest } from './router-harness';
 
 let db: Database;
 let h: Harness;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await truncateAll(db);
-  h = buildHarness(db);
+harnessPerTest((d, x) => {
+  db = d;
+  h = x;
 });
 
 async function listen(handler: Harness['handler']): Promise<{ server: Server; port: number }> {

@@ -4,22 +4,14 @@ import request from 'supertest';
 import type { Database } from '../../src/store/sql';
 import { contentHash } from '../../src/intake/signature';
 import { MAX_BODY_BYTES } from '../../src/intake/webhook-router';
-import { openTestDatabase, truncateAll } from '../support/db';
 import { checkinPayload, type SignedRequest } from '../support/signed-request';
-import { buildHarness, counter, deadLetters, type Harness, NOW } from './router-harness';
+import { buildHarness, counter, deadLetters, type Harness, harnessPerTest, NOW } from './router-harness';
 
 let db: Database;
 let h: Harness;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await truncateAll(db);
-  h = buildHarness(db);
+harnessPerTest((d, x) => {
+  db = d;
+  h = x;
 });
 
 const without = (req: SignedRequest, ...names: string[]): SignedRequest => {

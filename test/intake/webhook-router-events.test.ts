@@ -1,11 +1,11 @@
 import type { Database, Sql } from '../../src/store/sql';
-import { openTestDatabase, truncateAll } from '../support/db';
 import { checkinPayload } from '../support/signed-request';
 import {
   buildHarness,
   counter,
   deadLetters,
   type Harness,
+  harnessPerTest,
   KNOWN_REFERENCE,
   NOW,
   type Via,
@@ -13,13 +13,6 @@ import {
 
 let db: Database;
 let h: Harness;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
 
 const TOKEN = checkinPayload().customerToken;
 const payment = (overrides: Record<string, unknown> = {}) => ({
@@ -37,10 +30,10 @@ const payment = (overrides: Record<string, unknown> = {}) => ({
 // Every event case both ways: through the fast path (what production serves), and through the Express route alone
 // (what serves the requests the fast path leaves to Express).
 describe.each<Via>(['fast path', 'express route'])('via the %s', (via) => {
-  beforeEach(async () => {
-    await truncateAll(db);
-    h = buildHarness(db, {}, 1, via);
-  });
+  harnessPerTest((d, x) => {
+    db = d;
+    h = x;
+  }, via);
 
   describe('webhook route: usable events', () => {
     it('queues a check-in in its lane group and answers 202 only after the job exists', async () => {
