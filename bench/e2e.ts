@@ -18,17 +18,11 @@ import { createLogger, silentLogger } from '../src/log';
 import { startGateway } from '../src/main';
 import type { Trace } from '../src/runtime/trace';
 import { referenceFor, sessionIdFor } from '../src/sessions/ids';
+import { isFinalMessageType } from '../src/sessions/lane-message';
 import { percentile } from './support';
 
 const TARGET_P99_MS = 25;
 const MSN = '123456';
-const FINAL = new Set([
-  'session.completed',
-  'session.paid',
-  'session.cancelled',
-  'session.failed',
-  'session.dropped',
-]);
 
 const num = (name: string, fallback: number): number => {
   const v = Number(process.env[name] ?? fallback);
@@ -141,7 +135,7 @@ export async function e2eBench(): Promise<string> {
   const active = new Set<string>();
   const endings = new Map<string, number>();
   controller.events.on('message', (r: ReceivedMessage) => {
-    if (!FINAL.has(r.message.type)) return;
+    if (!isFinalMessageType(r.message.type)) return;
     endings.set(r.message.type, (endings.get(r.message.type) ?? 0) + 1);
     if (active.delete(r.message.sessionId)) free.push(r.message.laneId);
   });

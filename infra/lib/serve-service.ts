@@ -7,6 +7,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { gatewayService } from './gateway-service';
 import { CONTAINER_PORT, GatewayTask } from './gateway-task';
 
 export interface ServeServiceProps {
@@ -26,24 +27,14 @@ export class ServeService extends Construct {
   constructor(scope: Construct, id: string, props: ServeServiceProps) {
     super(scope, id);
     const vpc = props.cluster.vpc;
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'checkin-gateway serve tasks: in from the ALB only',
-    });
-    this.service = new ecs.FargateService(this, 'Service', {
-      serviceName: 'checkin-gateway-serve',
+    ({ service: this.service, securityGroup: this.securityGroup } = gatewayService(this, {
       cluster: props.cluster,
-      taskDefinition: props.task.taskDefinition,
+      task: props.task,
+      serviceName: 'checkin-gateway-serve',
+      securityGroupDescription: 'checkin-gateway serve tasks: in from the ALB only',
       desiredCount: props.desiredCount,
-      securityGroups: [this.securityGroup],
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      assignPublicIp: false,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-    });
+    }));
 
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       // ALB access logs can only be written to SSE-S3 buckets.

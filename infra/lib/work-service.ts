@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { gatewayService } from './gateway-service';
 import { GatewayTask } from './gateway-task';
 
 export interface WorkServiceProps {
@@ -24,23 +25,13 @@ export class WorkService extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkServiceProps) {
     super(scope, id);
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.cluster.vpc,
-      description: 'checkin-gateway work tasks: no inbound traffic',
-    });
-    this.service = new ecs.FargateService(this, 'Service', {
-      serviceName: 'checkin-gateway-work',
+    ({ service: this.service, securityGroup: this.securityGroup } = gatewayService(this, {
       cluster: props.cluster,
-      taskDefinition: props.task.taskDefinition,
+      task: props.task,
+      serviceName: 'checkin-gateway-work',
+      securityGroupDescription: 'checkin-gateway work tasks: no inbound traffic',
       desiredCount: props.minCount,
-      securityGroups: [this.securityGroup],
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      assignPublicIp: false,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-    });
+    }));
 
     const scaling = this.service.autoScaleTaskCount({
       minCapacity: props.minCount,

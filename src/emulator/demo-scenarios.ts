@@ -123,14 +123,6 @@ export function demoScenarios(vending: Lane, selfCheckout: Lane): Scenario[][] {
   ];
 }
 
-export const FINAL_TYPES = [
-  'session.completed',
-  'session.paid',
-  'session.cancelled',
-  'session.failed',
-  'session.dropped',
-];
-
 const valueOf = (data: Readonly<Record<string, unknown>>, key: string): unknown =>
   (data[key] as { value?: unknown } | undefined)?.value;
 

@@ -9,11 +9,11 @@ import type { Lane } from '../lanes/lane';
 import { createLogger } from '../log';
 import { startGateway } from '../main';
 import { referenceFor, sessionIdFor } from '../sessions/ids';
+import { isFinalMessageType } from '../sessions/lane-message';
 import {
   checkFinal,
   checkPayment,
   demoScenarios,
-  FINAL_TYPES,
   type LedgerPayment,
   type Scenario,
   type ScanStep,
@@ -85,9 +85,8 @@ async function runScenario(http: Http, scenario: Scenario): Promise<ScenarioResu
     (await http<{ messages: ReceivedMessage[] }>('GET', `/emulator/v1/controllers/${lane.id}/messages`))
       .messages;
   const finalOf = async (sessionId: string) =>
-    (await messagesOf()).find(
-      (r) => r.message.sessionId === sessionId && FINAL_TYPES.includes(r.message.type),
-    )?.message;
+    (await messagesOf()).find((r) => r.message.sessionId === sessionId && isFinalMessageType(r.message.type))
+      ?.message;
 
   if (scenario.controller)
     await http('PUT', `/emulator/v1/controllers/${lane.id}`, { dispense: scenario.controller });

@@ -12,7 +12,7 @@ import { chooseRequestId } from '../http/request-id';
 import { isJsonContentType } from './content-type';
 import { nodeReply } from './reply';
 import { answerVerified, recordOutcome, verifyDelivery } from './webhook-delivery';
-import { MAX_BODY_BYTES, type WebhookRouterDeps } from './webhook-router';
+import { bodyError, MAX_BODY_BYTES, type WebhookRouterDeps } from './webhook-router';
 
 export type FastPath = (req: IncomingMessage, res: ServerResponse, express: () => void) => void;
 
@@ -58,8 +58,7 @@ export function createWebhookFastPath(deps: WebhookRouterDeps): FastPath {
       const reply = nodeReply(res);
       if (err) {
         // The client went away mid-body (what Express answers 400 too); nothing was read, nothing queued.
-        if (!res.headersSent)
-          reply.problem({ status: 400, code: 'bad_request', title: 'The request body could not be read' });
+        if (!res.headersSent) reply.problem(bodyError(err));
         return recordOutcome(deps, started, 'rejected');
       }
       const verdict = verifyDelivery(deps, req.url ?? '', req.headers, rawBody);

@@ -48,7 +48,8 @@ function readRawBody(parser: express.RequestHandler, req: Request, res: Response
   });
 }
 
-function bodyError(err: unknown): { status: number; code: string; title: string } {
+/** The problem for a body that could not be read (also the fast path's, src/intake/webhook-fast-path.ts). */
+export function bodyError(err: unknown): { status: number; code: string; title: string } {
   const type = (err as { type?: unknown }).type;
   if (type === 'entity.too.large')
     return { status: 413, code: 'payload_too_large', title: `The body exceeds ${MAX_BODY_BYTES} bytes` };

@@ -21,6 +21,19 @@ export interface LaneMessageData {
 
 export type LaneMessageType = keyof LaneMessageData;
 
+/** The messages that end a session: exactly one of them is a session's last. */
+const FINAL_TYPES: ReadonlySet<string> = new Set<LaneMessageType>([
+  'session.completed',
+  'session.paid',
+  'session.cancelled',
+  'session.failed',
+  'session.dropped',
+]);
+
+export function isFinalMessageType(type: string): boolean {
+  return FINAL_TYPES.has(type);
+}
+
 export type LaneMessage = {
   [T in LaneMessageType]: {
     /** `<sessionId>.<step>`: the same message always has the same id, so controllers can dedupe. */

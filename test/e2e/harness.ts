@@ -10,20 +10,14 @@ import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../src/config';
 import type { ReceivedMessage } from '../../src/emulator/simulated-controller';
 import type { CustomerBehavior } from '../../src/emulator/state';
-import { signDelivery } from '../../src/intake/signature';
 import { silentLogger } from '../../src/log';
 import { startGateway, type Gateway, type StartOptions } from '../../src/main';
 import { referenceFor, sessionIdFor } from '../../src/sessions/ids';
+import { isFinalMessageType } from '../../src/sessions/lane-message';
+import { sendSigned, signedRequest } from '../support/signed-request';
 import { waitFor } from '../support/wait-for';
 
 export const MSN = '123456';
-export const FINAL_TYPES = [
-  'session.completed',
-  'session.paid',
-  'session.cancelled',
-  'session.failed',
-  'session.dropped',
-];
 
 export interface LaneSpec {
   readonly id: string;
@@ -162,7 +156,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       const found = await waitFor(
         async () =>
           (await messages(s.laneId)).find(
-            (r) => r.message.sessionId === s.sessionId && FINAL_TYPES.includes(r.message.type),
+            (r) => r.message.sessionId === s.sessionId && isFinalMessageType(r.message.type),
           ),
         { timeoutMs, intervalMs: 25, what: `the final lane message of ${s.sessionId}` },
       );
@@ -198,17 +192,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     postWebhook(body) {
       const url = gateway.publicWebhookUrl;
       const secret = gateway.webhookSecrets[0] ?? '';
-      const signed = signDelivery(url, secret, body, new Date());
-      return fetch(url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json; charset=utf-8',
-          'x-ms-date': signed['x-ms-date'],
-          'x-ms-content-sha256': signed['x-ms-content-sha256'],
-          Authorization: signed.authorization,
-        },
-        body,
-      });
+      return sendSigned(url, signedRequest({ url, secret, body, date: new Date() }));
     },
     queueIdle() {
       return waitFor(

@@ -2,6 +2,7 @@
 // condition (never a sleep used as synchronisation), and a logger whose lines the test can read.
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log';
+import { waitFor as waitForCondition } from '../support/wait-for';
 
 export interface Deferred<T> {
   readonly promise: Promise<T>;
@@ -19,19 +20,13 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Polls until check() is truthy; fails with `what` after timeoutMs. */
-export async function waitFor<T>(
+/** Polls until check() is truthy; fails with `what` after timeoutMs (test/support/wait-for.ts, polled tightly). */
+export function waitFor<T>(
   what: string,
   check: () => T | Promise<T>,
   timeoutMs = 5_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  return waitForCondition(check, { what, timeoutMs, intervalMs: 2 });
 }
 
 export function capturingLogger(): { logger: Logger; lines: string[] } {
