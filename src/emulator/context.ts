@@ -1,5 +1,6 @@
 // Everything the emulator's routes and services share: the state, the injected clock/logger/RNG, resolved
 // settings and the event emitter tests await. Built once by `createEmulator`.
+import type { KeyObject } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -37,8 +38,12 @@ export interface EmulatorContext {
   readonly settings: EmulatorSettings;
   /** 'payment' (Payment, PaymentEvent), 'delivery' (DeliveryRecord), 'scan' ({msn, merchantQrId}), 'idle'. */
   readonly events: EventEmitter;
-  /** HS256 key of this emulator's access tokens; tokens die with the process, as with a new Vipps key. */
-  readonly jwtKey: Buffer;
+  /**
+   * HS256 key of this emulator's access tokens; tokens die with the process, as with a new Vipps key. A
+   * KeyObject, because jsonwebtoken given raw bytes first tries (and fails) to read them as an asymmetric key
+   * on every sign and verify, which cost more than the rest of an emulated request.
+   */
+  readonly jwtKey: KeyObject;
   readonly timers: Timers;
   random: () => number;
   /** Sends `body` as `event` to every registration of `msn` subscribed to it (see deliveries.ts). */

@@ -1,7 +1,7 @@
 // The built-in Vipps MobilePay emulator: access token, ePayment, QR merchant callback and Webhooks APIs over
 // real HTTP (vipps-protocol.md), signed outgoing webhooks, and a control API under /emulator/v1/ for scans,
 // inspection, faults and reset. Used in-process by tests and as `checkin-gateway emulator --port N`.
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -113,7 +113,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     logger,
     settings,
     events,
-    jwtKey: randomBytes(32),
+    jwtKey: createSecretKey(randomBytes(32)),
     timers,
     random: seededRandom(options.seed ?? 1),
     publish: (event, msn, body, reference) => deliveries.publish(event, msn, body, reference),

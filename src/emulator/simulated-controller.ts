@@ -4,6 +4,7 @@
 // HTTP with a JWT, exactly as a real controller would; on `session.paid` it releases the goods. So a fresh
 // sandbox shows the whole flow with no hardware. Behaviour per lane is set with
 // `PUT /emulator/v1/controllers/{laneId}` (control-routes.ts); what it received is readable there too.
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import jwt from 'jsonwebtoken';
 import type { LaneMessage } from '../channels/channel';
@@ -78,7 +79,11 @@ export function createSimulatedController(o: SimulatedControllerOptions): Simula
   const fetchFn = o.fetch ?? fetch;
   const afterMs = o.afterMs ?? 1_500;
   const maxMessages = o.maxMessagesPerLane ?? 1_000;
-  const secret = o.controllerKey?.startsWith('hs256:') ? o.controllerKey.slice('hs256:'.length) : undefined;
+  const secretText = o.controllerKey?.startsWith('hs256:')
+    ? o.controllerKey.slice('hs256:'.length)
+    : undefined;
+  // A KeyObject: given a string, jsonwebtoken tries (and fails) to parse it as a private key on every sign.
+  const secret = secretText === undefined ? undefined : createSecretKey(Buffer.from(secretText, 'utf8'));
   const timers = createTimers();
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // One listener per report in flight: many at load.
@@ -102,7 +107,7 @@ export function createSimulatedController(o: SimulatedControllerOptions): Simula
     if (o.audience !== undefined) options.audience = o.audience;
     if (o.issuer !== undefined) options.issuer = o.issuer;
     const iat = Math.floor(clock.now().getTime() / 1000);
-    return jwt.sign({ lanes: '*', iat }, secret as string, options);
+    return jwt.sign({ lanes: '*', iat }, secret as KeyObject, options);
   }
 
   function record(r: DispenseReportRecord): void {

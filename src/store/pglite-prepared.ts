@@ -3,8 +3,13 @@
 // WebAssembly, more than running them. Here each data statement is PREPAREd once per database (Postgres keeps
 // its plan) and run as EXECUTE with its values as literals, serialized by PGlite's own serializers for the
 // parameter types Postgres inferred: the same text a bind would carry, so the same values arrive.
+//
+// A batch goes to PGlite as one multi-statement string: Postgres runs such a string as one implicit
+// transaction (all or nothing, no transaction left open on an error), and a PGlite round trip costs more
+// than a short statement. A statement's expected row count is checked inside that transaction, by a helper
+// function that raises, so a wrong count rolls everything back as before.
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import type { SqlResult } from './sql';
+import { BatchExpectationError, runBatch, type SqlResult, type Statement } from './sql';
 
 type Target = Pick<PGlite | Transaction, 'query' | 'exec'>;
 type Serializer = (value: unknown) => string;
@@ -35,6 +40,49 @@ function withStatementText(err: unknown, text: string): unknown {
 export interface PreparedQueries {
   /** Runs a statement on the database or on one of its transactions. */
   run<Row>(target: Target, text: string, params: readonly unknown[]): Promise<SqlResult<Row>>;
+  /** The Sql port's batch: in one round trip when every statement is prepared, else statement by statement. */
+  batch(pg: BatchTarget, statements: readonly Statement[]): Promise<SqlResult<Record<string, unknown>>[]>;
+}
+
+type BatchTarget = Pick<PGlite, 'query' | 'exec' | 'transaction'>;
+
+// Session-scoped (pg_temp): nothing is written to the database's schema, and PGlite has one session.
+const EXPECT_FN = 'pg_temp.cg_expect_rows';
+const EXPECT_CODE = 'CGB01';
+const EXPECT_FN_SQL = `CREATE OR REPLACE FUNCTION ${EXPECT_FN}(actual bigint, expected int, idx int) RETURNS bigint
+  LANGUAGE plpgsql AS $cg$
+  BEGIN
+    IF actual <> expected THEN
+      RAISE EXCEPTION 'batch statement % affected % rows', idx, actual USING ERRCODE = '${EXPECT_CODE}';
+    END IF;
+    RETURN actual;
+  END $cg$`;
+const WRITE_WITHOUT_RETURNING = /^\s*(insert|update|delete)\b(?![\s\S]*\breturning\b)/i;
+const DML_COMMANDS: ReadonlySet<string> = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
+
+/** A write whose row count is checked in SQL: the count and the statement's index are two extra values. */
+function withExpectation(s: Statement, index: number): { text: string; params: unknown[] } | undefined {
+  if (s.expectRows === undefined) return { text: s.text, params: [...s.params] };
+  if (!WRITE_WITHOUT_RETURNING.test(s.text)) return undefined;
+  const n = s.params.length;
+  return {
+    text: `WITH cg_written AS (${s.text} RETURNING 1)
+      SELECT ${EXPECT_FN}(count(*), $${n + 1}::int, $${n + 2}::int) AS n FROM cg_written`,
+    params: [...s.params, s.expectRows, index],
+  };
+}
+
+/** One statement's result out of a multi-statement exec (PGlite's affectedRows there is a running total). */
+function resultOf(r: { rows: unknown[]; command?: string; rowCount?: number } | undefined) {
+  const command = r?.command ?? '';
+  const affectedRows = DML_COMMANDS.has(command) ? (r?.rowCount ?? 0) : 0;
+  return { rows: (r?.rows ?? []) as Record<string, unknown>[], affectedRows };
+}
+
+function expectationError(err: unknown): BatchExpectationError | undefined {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== EXPECT_CODE) return undefined;
+  const m = /batch statement (\d+) affected (\d+) rows/.exec(err.message);
+  return m ? new BatchExpectationError(Number(m[1]), Number(m[2])) : undefined;
 }
 
 export function preparedQueries(pg: Pick<PGlite, 'serializers'>): PreparedQueries {
@@ -72,25 +120,71 @@ export function preparedQueries(pg: Pick<PGlite, 'serializers'>): PreparedQuerie
     return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
   }
 
+  /** The prepared entry to run `text` with, or undefined where it must run unprepared. */
+  async function preparedFor(target: Target, text: string): Promise<Prepared | undefined> {
+    const prepared = cache.get(text);
+    if (prepared === 'preparing') return undefined;
+    if (prepared !== undefined) return prepared;
+    if (!PREPARABLE.test(text) || cache.size >= MAX_PREPARED) return undefined;
+    return prepare(target, text);
+  }
+
+  /** `EXECUTE name(literals)`, or undefined when the parameter count is wrong (Postgres's error, unprepared). */
+  function executeText({ name, serializers }: Prepared, params: readonly unknown[]): string | undefined {
+    if (params.length !== serializers.length) return undefined;
+    const args = params.map((v, i) => literal(v, serializers[i])).join(', ');
+    return args === '' ? `EXECUTE ${name}` : `EXECUTE ${name}(${args})`;
+  }
+
+  async function run<Row>(target: Target, text: string, params: readonly unknown[]): Promise<SqlResult<Row>> {
+    const prepared = await preparedFor(target, text);
+    const execute = prepared && executeText(prepared, params);
+    if (execute === undefined) return unprepared<Row>(target, text, params);
+    try {
+      const results = await target.exec(execute);
+      const r = results[results.length - 1];
+      return { rows: (r?.rows ?? []) as Row[], affectedRows: r?.affectedRows ?? 0 };
+    } catch (err) {
+      throw withStatementText(err, text);
+    }
+  }
+
+  let helper: Promise<unknown> | undefined;
+
+  /** The batch as one string of EXECUTEs, or undefined if a statement cannot go that way. */
+  async function batchText(pg: BatchTarget, statements: readonly Statement[]): Promise<string | undefined> {
+    if (statements.some((s) => s.expectRows !== undefined)) {
+      helper ??= pg.exec(EXPECT_FN_SQL).catch((err: unknown) => {
+        helper = undefined;
+        throw err;
+      });
+      await helper;
+    }
+    const parts: string[] = [];
+    for (const [i, s] of statements.entries()) {
+      const checked = withExpectation(s, i);
+      const prepared = checked && (await preparedFor(pg, checked.text));
+      const execute = prepared && checked && executeText(prepared, checked.params);
+      if (execute === undefined) return undefined;
+      parts.push(execute);
+    }
+    return parts.join(';\n');
+  }
+
   return {
-    async run<Row>(target: Target, text: string, params: readonly unknown[]): Promise<SqlResult<Row>> {
-      let prepared = cache.get(text);
-      if (prepared === 'preparing') return unprepared<Row>(target, text, params);
-      if (prepared === undefined) {
-        if (!PREPARABLE.test(text) || cache.size >= MAX_PREPARED)
-          return unprepared<Row>(target, text, params);
-        prepared = await prepare(target, text);
-      }
-      const { name, serializers } = prepared;
-      // A wrong count gets Postgres's own error, as before.
-      if (params.length !== serializers.length) return unprepared<Row>(target, text, params);
-      const args = params.map((v, i) => literal(v, serializers[i])).join(', ');
+    run,
+    async batch(pg, statements) {
+      if (statements.length === 0) return [];
+      const text = await batchText(pg, statements);
+      if (text === undefined)
+        return pg.transaction((tx) => runBatch({ query: (t, p) => run(tx, t, p ?? []) }, statements));
       try {
-        const results = await target.exec(args === '' ? `EXECUTE ${name}` : `EXECUTE ${name}(${args})`);
-        const r = results[results.length - 1];
-        return { rows: (r?.rows ?? []) as Row[], affectedRows: r?.affectedRows ?? 0 };
+        const results = await pg.exec(text);
+        return statements.map((s, i) =>
+          s.expectRows === undefined ? resultOf(results[i]) : { rows: [], affectedRows: s.expectRows },
+        );
       } catch (err) {
-        throw withStatementText(err, text);
+        throw expectationError(err) ?? withStatementText(err, statements.map((s) => s.text).join(';\n'));
       }
     },
   };

@@ -4,7 +4,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { preparedQueries } from './pglite-prepared';
 import { type Reply, type Request, type ThreadData, toWireError } from './pglite-thread-protocol';
-import { runBatch } from './sql';
 
 const ROLLBACK = Symbol('rollback');
 
@@ -75,12 +74,7 @@ async function main(): Promise<void> {
       }
       case 'batch':
         // The whole transaction on this thread: PGlite is never held waiting for the event loop.
-        return settle(
-          m.id,
-          pg.transaction((tx) =>
-            runBatch({ query: (text, params) => prepared.run(tx, text, params ?? []) }, m.statements),
-          ),
-        );
+        return settle(m.id, prepared.batch(pg, m.statements));
       case 'close':
         return settle(m.id, pg.close());
     }

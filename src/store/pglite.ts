@@ -23,7 +23,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
         };
         return fn(txSql);
       }),
-    batch: (statements) => pg.transaction((tx) => runBatch({ query: executor(tx) }, statements)),
+    batch: (statements) => prepared.batch(pg, statements),
     close: () => pg.close(),
   };
 }

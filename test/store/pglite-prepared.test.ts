@@ -1,8 +1,10 @@
 // Prepared statements on PGlite (src/store/pglite-prepared.ts): values travel as literals in an EXECUTE, so
 // these pin that every kind of value arrives exactly as a bind would deliver it, that nothing in a value can
 // end the literal, that a statement is prepared once, and that errors carry the SQL, not the values.
+import { PGlite } from '@electric-sql/pglite';
 import { openPglite } from '../../src/store/pglite';
-import type { Database } from '../../src/store/sql';
+import { preparedQueries } from '../../src/store/pglite-prepared';
+import { BatchExpectationError, type Database } from '../../src/store/sql';
 
 let db: Database;
 
@@ -85,5 +87,96 @@ describe('PGlite prepared statements', () => {
 
   it('gives a wrong parameter count the database error, as an unprepared statement does', async () => {
     await expect(db.query('SELECT t FROM vals WHERE t = $1', [])).rejects.toThrow(/parameter/);
+  });
+});
+
+describe('PGlite batches as one string of EXECUTEs', () => {
+  let pg: PGlite;
+  let execs: string[];
+  const prepared = () => preparedQueries(pg);
+  const count = async () => (await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM vals')).rows[0]?.n;
+  const put = (t: string, n: number) => ({ text: 'INSERT INTO vals (t, n) VALUES ($1, $2)', params: [t, n] });
+
+  beforeEach(async () => {
+    pg = await PGlite.create();
+    await pg.exec('CREATE TABLE vals (t text PRIMARY KEY, n bigint)');
+    execs = [];
+    const exec = pg.exec.bind(pg);
+    pg.exec = (text, options) => {
+      execs.push(text);
+      return exec(text, options);
+    };
+  });
+  afterEach(async () => {
+    await pg.close();
+  });
+
+  it('runs a prepared batch in one exec and reports each statement its own row count', async () => {
+    const p = prepared();
+    const batch = [
+      put('a', 1),
+      put('b', 2),
+      { text: 'UPDATE vals SET n = n + 1 WHERE n > $1', params: [0] },
+      { text: 'DELETE FROM vals WHERE t = $1', params: ['none'] },
+      { text: 'SELECT t FROM vals ORDER BY t', params: [] },
+    ];
+    await p.batch(pg, batch);
+    await pg.exec('TRUNCATE vals');
+    execs = [];
+    const results = await p.batch(pg, batch);
+    expect(execs).toHaveLength(1);
+    expect(results.map((r) => r.affectedRows)).toEqual([1, 1, 2, 0, 0]);
+    expect(results[4]?.rows).toEqual([{ t: 'a' }, { t: 'b' }]);
+  });
+
+  it('checks an expected row count inside the transaction: a wrong one rolls all back', async () => {
+    const p = prepared();
+    const err = await p
+      .batch(pg, [
+        put('a', 1),
+        { text: 'UPDATE vals SET n = 5 WHERE t = $1', params: ['none'], expectRows: 1 },
+        put('b', 2),
+      ])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BatchExpectationError);
+    expect(err).toMatchObject({ index: 1, affectedRows: 0 });
+    expect(await count()).toBe(0);
+    // Nothing is left open: the next batch commits on its own.
+    const ok = await p.batch(pg, [
+      put('a', 1),
+      { text: 'UPDATE vals SET n = 5 WHERE t = $1', params: ['a'], expectRows: 1 },
+    ]);
+    expect(ok.map((r) => r.affectedRows)).toEqual([1, 1]);
+    expect(await count()).toBe(1);
+  });
+
+  it('rolls back on a failing statement and names the SQL, never the values', async () => {
+    const p = prepared();
+    await p.batch(pg, [put('taken', 1)]);
+    const err = await p
+      .batch(pg, [put('fresh', 1), put('taken', 'token-value-xyz'.length)])
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: '23505' });
+    expect((err as { query: string }).query).toBe(`${put('a', 0).text};\n${put('a', 0).text}`);
+    expect(JSON.stringify(err)).not.toContain('fresh');
+    const secret = await p
+      .batch(pg, [put('token-value-xyz', 1), { text: 'SELECT 1/0', params: [] }])
+      .catch((e: unknown) => e);
+    expect(JSON.stringify(secret)).not.toContain('token-value-xyz');
+    expect(String((secret as Error).message)).toBe('division by zero');
+    expect(await count()).toBe(1);
+  });
+
+  it('runs statement by statement, with the same results, when a statement cannot be prepared', async () => {
+    const results = await prepared().batch(pg, [
+      put('a', 1),
+      // RETURNING with an expected count cannot be checked in SQL; a DO block cannot be prepared.
+      { text: 'UPDATE vals SET n = 2 WHERE t = $1 RETURNING n::int', params: ['a'], expectRows: 1 },
+      { text: 'DO $$ BEGIN PERFORM 1; END $$', params: [] },
+    ]);
+    // Not as one string: statement by statement, inside a transaction of PGlite's own.
+    expect(execs.filter((t) => t.includes('EXECUTE'))).toEqual([]);
+    expect(results.map((r) => r.affectedRows)).toEqual([1, 1, 0]);
+    expect(results[1]?.rows).toEqual([{ n: 2 }]);
   });
 });
