@@ -1,9 +1,9 @@
 // Loads what `step` needs for one input (StepContext): the lane from the registry, the session the input
-// names, the lane's active session and its open sale. Reads happen outside the write transaction; the save's
-// optimistic version check catches anything that changed in between.
+// names, the lane's active session and its open sale, in one read (store/lane-view-repo.ts). The read happens
+// outside the write transaction; the save's optimistic version check catches anything that changed since.
 import type { Lane, LaneRegistry } from '../lanes/lane';
-import { loadSale, loadOpenSale } from '../store/sales-repo';
-import { loadActiveSession, loadSession, loadSessionByReference } from '../store/sessions-repo';
+import { loadLaneView, type SessionKey } from '../store/lane-view-repo';
+import { openSaleOf } from '../store/sales-repo';
 import type { Sql } from '../store/sql';
 import { sessionIdFor } from './ids';
 import type { JobInput } from './job-inputs';
@@ -14,18 +14,18 @@ export type LoadedContext =
   | { readonly kind: 'ready'; readonly ctx: StepContext; readonly laneRetired: boolean }
   | { readonly kind: 'skip'; readonly reason: string; readonly laneId: string };
 
-function sessionFor(sql: Sql, input: Input): Promise<Session | null> {
+function sessionKeyOf(input: Input): SessionKey {
   switch (input.type) {
     case 'checkin':
-      return loadSession(sql, sessionIdFor(input));
+      return { by: 'id', value: sessionIdFor(input) };
     case 'epayment-event':
     case 'poll-result':
-      return loadSessionByReference(sql, input.reference);
+      return { by: 'reference', value: input.reference };
     case 'sale-opened':
     case 'sale-cancelled':
-      return Promise.resolve(null);
+      return { by: 'none' };
     default:
-      return loadSession(sql, input.sessionId);
+      return { by: 'id', value: input.sessionId };
   }
 }
 
@@ -56,8 +56,8 @@ export async function loadStepContext(
   timing: Partial<SessionTiming> | undefined,
 ): Promise<LoadedContext> {
   const { input } = job;
-  const session = await sessionFor(sql, input);
-  const laneId = session?.laneId ?? job.laneId;
+  const view = await loadLaneView(sql, sessionKeyOf(input), job.laneId);
+  const { session, laneId } = view;
   const configured = lanes.byId(laneId);
   if (!configured && !session) return { kind: 'skip', reason: 'lane-not-configured', laneId };
   const lane = configured ?? retiredLane(session as Session);
@@ -65,11 +65,10 @@ export async function loadStepContext(
   if (input.type === 'sale-opened') {
     // The controller API reserved the sale before queuing this job; the machine takes it only if the
     // reservation still stands (a cancel before the job ran withdraws it). Unapplied, the machine sees none.
-    const stored = await loadSale(sql, laneId);
-    if (stored?.orderId !== input.sale.orderId) return { kind: 'skip', reason: 'sale-withdrawn', laneId };
+    if (view.sale?.orderId !== input.sale.orderId) return { kind: 'skip', reason: 'sale-withdrawn', laneId };
   }
-  const openSale = await loadOpenSale(sql, laneId);
-  const activeSession = await loadActiveSession(sql, laneId);
+  const openSale = openSaleOf(view.sale);
+  const { activeSession } = view;
   const ctx: StepContext = { lane, session, activeSession, openSale, ...(timing ? { timing } : {}) };
   return { kind: 'ready', ctx, laneRetired: !configured };
 }

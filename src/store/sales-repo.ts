@@ -10,7 +10,7 @@ export interface StoredSale extends OpenSale {
   readonly applied: boolean;
 }
 
-interface SaleRow {
+export interface SaleRow {
   data: OpenSale;
   applied: boolean;
   session_id: string | null;
@@ -22,15 +22,23 @@ export async function loadSale(sql: Sql, laneId: string): Promise<StoredSale | n
     [laneId],
   );
   const row = rows[0];
-  return row ? { ...row.data, sessionId: row.session_id, applied: row.applied } : null;
+  return row ? saleFromRow(row) : null;
+}
+
+export function saleFromRow(row: SaleRow): StoredSale {
+  return { ...row.data, sessionId: row.session_id, applied: row.applied };
+}
+
+/** The state machine's view of a sale row: only an applied sale is open. */
+export function openSaleOf(stored: StoredSale | null): OpenSale | null {
+  if (!stored?.applied) return null;
+  const { applied: _applied, ...sale } = stored;
+  return sale;
 }
 
 /** The state machine's view: the lane's applied open sale, or null. */
 export async function loadOpenSale(sql: Sql, laneId: string): Promise<OpenSale | null> {
-  const stored = await loadSale(sql, laneId);
-  if (!stored?.applied) return null;
-  const { applied: _applied, ...sale } = stored;
-  return sale;
+  return openSaleOf(await loadSale(sql, laneId));
 }
 
 /** The controller API's reservation; false when the lane already has a sale row (of any order). */

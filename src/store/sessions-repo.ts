@@ -18,7 +18,7 @@ export class ConcurrentUpdateError extends Error {
   }
 }
 
-interface SessionRow {
+export interface SessionRow {
   data: Omit<Session, 'customerToken'>;
   customer_token: string | null;
 }
@@ -26,7 +26,11 @@ interface SessionRow {
 const COLUMNS = 'data, customer_token';
 
 function fromRow(row: SessionRow | undefined): Session | null {
-  return row ? { ...row.data, customerToken: row.customer_token } : null;
+  return row ? sessionFromRow(row) : null;
+}
+
+export function sessionFromRow(row: SessionRow): Session {
+  return { ...row.data, customerToken: row.customer_token };
 }
 
 /** The earliest armed timer: the sweeper's index. */

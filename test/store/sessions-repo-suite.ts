@@ -2,6 +2,7 @@
 // append-only history, lane status and open sales. Sessions come from the real state machine (LaneSim).
 import { appendHistory, recentEndings, sessionHistory } from '../../src/store/history-repo';
 import { loadLaneStatus, recordLaneStep } from '../../src/store/lane-status-repo';
+import { loadLaneView } from '../../src/store/lane-view-repo';
 import {
   deleteUnappliedSale,
   loadOpenSale,
@@ -253,6 +254,49 @@ export function defineSessionsRepoSuite(getDb: () => Database): void {
       await reserveSale(db, sale, now);
       expect(await deleteUnappliedSale(db, selfCheckoutLane.id, 'order-1')).toBe(true);
       expect(await loadSale(db, selfCheckoutLane.id)).toBeNull();
+    });
+  });
+  describe('lane view (what one step reads, in one statement)', () => {
+    const sale = { ...saleFor(selfCheckoutLane, 'order-1', 4900, T0), sessionId: null };
+
+    it('finds the named session by id or reference, with its lane’s active session and sale row', async () => {
+      const { session } = checkedIn();
+      await saveSession(db, session, 0);
+      const byId = await loadLaneView(db, { by: 'id', value: session.id }, 'ignored-lane');
+      expect(byId).toEqual({ session, laneId: vendingLane.id, activeSession: session, sale: null });
+      const byRef = await loadLaneView(db, { by: 'reference', value: session.reference }, vendingLane.id);
+      expect(byRef).toEqual(byId);
+    });
+
+    it('falls back to the given lane when nothing is named or found, and reads its sale row', async () => {
+      await reserveSale(db, sale, new Date(T0));
+      const unknown = { by: 'id', value: 's_00000000000000000000000000000000' } as const;
+      for (const key of [{ by: 'none' } as const, unknown]) {
+        expect(await loadLaneView(db, key, selfCheckoutLane.id)).toEqual({
+          session: null,
+          laneId: selfCheckoutLane.id,
+          activeSession: null,
+          sale: { ...sale, applied: false },
+        });
+      }
+    });
+
+    it('shows no active session once the named one has ended, and the newest of two if a bug left two', async () => {
+      const { session } = checkedIn();
+      await saveSession(db, session, 0);
+      const older = {
+        ...session,
+        id: 's_older',
+        reference: 'ref-older',
+        createdAt: new Date(T0 - 1000).toISOString(),
+      };
+      await saveSession(db, older, 0);
+      expect((await loadLaneView(db, { by: 'none' }, vendingLane.id)).activeSession).toEqual(session);
+      const ended: Session = { ...session, state: 'cancelled', version: session.version + 1 };
+      await saveSession(db, ended, session.version);
+      const view = await loadLaneView(db, { by: 'id', value: session.id }, vendingLane.id);
+      expect(view.session?.state).toBe(ended.state);
+      expect(view.activeSession).toEqual(older);
     });
   });
 }
