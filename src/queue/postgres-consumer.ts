@@ -1,6 +1,9 @@
 // The consume loop of the postgres queue: claim up to the free slots, run each job under a lease kept alive
 // by a heartbeat, then ack, retry or dead-letter it. Idle, it polls; an in-process wake (enqueue, a job
 // finished, stop) cuts the wait short. The adapter owns the outcome; the handler only returns or throws.
+// A claim is the queue's most expensive statement, so the loop claims only when work may be waiting: at every
+// poll (timers come due, other processes enqueue, leases expire), after an in-process enqueue, after a claim
+// that filled every free slot, and after an ack that says the job's group has another job due.
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Sql } from '../store/sql';
@@ -39,6 +42,8 @@ export class PostgresConsumer implements QueueConsumer {
   private readonly running = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly wakeup = new Wakeup();
+  /** Set by whatever may have made a job claimable; cleared by the claim that follows. */
+  private mayHaveWork = true;
   private readonly loop: Promise<void>;
   private stopped: Promise<void> | undefined;
 
@@ -51,6 +56,7 @@ export class PostgresConsumer implements QueueConsumer {
 
   /** Look for work now instead of at the next poll. */
   wake(): void {
+    this.mayHaveWork = true;
     this.wakeup.notify();
   }
 
@@ -69,14 +75,21 @@ export class PostgresConsumer implements QueueConsumer {
     while (!this.stopping.signal.aborted) {
       await this.guard('queue maintenance failed', () => this.s.maintenance());
       const free = this.s.concurrency - this.running.size;
-      const jobs = free > 0 ? await this.claim(free) : [];
+      let jobs: Job[] = [];
+      if (free > 0 && this.mayHaveWork) {
+        this.mayHaveWork = false;
+        jobs = await this.claim(free);
+        // A full claim may have left more behind; a wake during the claim has set the flag again.
+        if (jobs.length === free) this.mayHaveWork = true;
+      }
       if (this.stopping.signal.aborted) {
         await Promise.all(jobs.map((job) => this.release(job)));
         break;
       }
       for (const job of jobs) this.start(job);
       // Either the slots are full (a finishing job wakes us) or nothing more is claimable right now.
-      await this.wakeup.wait(this.s.pollIntervalMs);
+      if (await this.wakeup.wait(this.s.pollIntervalMs)) continue;
+      this.mayHaveWork = true; // the poll
     }
     await Promise.all(this.running.values());
   }
@@ -138,10 +151,15 @@ export class PostgresConsumer implements QueueConsumer {
   private async settle(job: Job, lease: Lease, outcome: Outcome): Promise<void> {
     const { sql, clock, logger } = this.s;
     if (outcome.ok) {
-      if (!(await ackJob(sql, lease)))
+      const { acked, groupHasDue } = await ackJob(sql, lease, clock.now());
+      if (!acked)
         logger.warn('queue job finished after its lease was lost; it was delivered again', fields(job));
+      if (groupHasDue) this.mayHaveWork = true;
       return;
     }
+    // The job stays the head of its group (retry) or frees it (dead): the next poll, or a claim after a
+    // dead job, finds what follows.
+    this.mayHaveWork = true;
     const decision = this.s.decide(outcome.err, job.attempt);
     const now = clock.now();
     if (decision.kind === 'dead') {

@@ -1,7 +1,7 @@
 // The SQL of the postgres queue adapter (tables: src/store/migrations/001-queue.ts). Every statement takes
 // `now` from the caller's injected clock, and is written for a Postgres server with several consumers in
 // several processes as much as for embedded PGlite.
-import type { Sql } from '../store/sql';
+import type { Sql, Statement } from '../store/sql';
 import type { DeadJob, EnqueueResult, Job, QueueStats } from './queue';
 
 /** Identifies one delivery of a job: a consumer may only settle the lease it was given. */
@@ -103,7 +103,8 @@ interface JobRow {
   available_at: Date;
 }
 
-export async function insertJob(sql: Sql, job: NewJob, now: Date): Promise<EnqueueResult> {
+/** The enqueue as a batch statement (its rows, the job id, are not needed there). */
+export function insertJobStatement(job: NewJob, now: Date): Statement {
   const params = [
     job.dedupKey,
     now,
@@ -112,7 +113,24 @@ export async function insertJob(sql: Sql, job: NewJob, now: Date): Promise<Enque
     JSON.stringify(job.payload ?? null),
     job.availableAt,
   ];
-  const { rows } = await sql.query<{ id: string; duplicate: boolean }>(ENQUEUE_SQL, params);
+  return { text: ENQUEUE_SQL, params };
+}
+
+/**
+ * Withdraws a job that was never delivered, with its dedup key (so the same key can be queued again later).
+ * A job in flight or retrying stays: its handler sees it is stale.
+ */
+export function withdrawJobStatement(dedupKey: string): Statement {
+  return {
+    text: `WITH gone AS (DELETE FROM jobs WHERE dedup_key = $1 AND state = 'ready' AND attempt = 0 RETURNING dedup_key)
+      DELETE FROM job_keys WHERE dedup_key IN (SELECT dedup_key FROM gone)`,
+    params: [dedupKey],
+  };
+}
+
+export async function insertJob(sql: Sql, job: NewJob, now: Date): Promise<EnqueueResult> {
+  const { text, params } = insertJobStatement(job, now);
+  const { rows } = await sql.query<{ id: string; duplicate: boolean }>(text, params);
   const row = rows[0];
   if (row) return { id: row.id, duplicate: row.duplicate };
   // On a server, a concurrent enqueue of the same key committed after this statement's snapshot was taken:
@@ -153,10 +171,24 @@ function leaseParams(lease: Lease): unknown[] {
   return [lease.id, lease.consumerId, lease.attempt];
 }
 
-/** Done: the job row goes (its payload with it); its dedup key stays in job_keys. False if the lease was lost. */
-export async function ackJob(sql: Sql, lease: Lease): Promise<boolean> {
-  const r = await sql.query(`DELETE FROM jobs WHERE ${LEASE_MATCH}`, leaseParams(lease));
-  return r.affectedRows === 1;
+/**
+ * Done: the job row goes (its payload with it); its dedup key stays in job_keys. `acked` is false if the lease
+ * was lost. `groupHasDue` tells the consumer whether the job's group has another job due now, which the job
+ * held back (one in flight per group): the only reason to claim at once after an ack.
+ */
+export async function ackJob(
+  sql: Sql,
+  lease: Lease,
+  now: Date,
+): Promise<{ acked: boolean; groupHasDue: boolean }> {
+  const { rows } = await sql.query<{ acked: number; more: boolean }>(
+    `WITH done AS (DELETE FROM jobs WHERE ${LEASE_MATCH} RETURNING grp)
+     SELECT (SELECT count(*) FROM done)::int AS acked,
+       EXISTS (SELECT 1 FROM jobs j WHERE j.grp IN (SELECT grp FROM done) AND j.id <> $1::bigint
+         AND j.state = 'ready' AND j.available_at <= $4) AS more`,
+    [...leaseParams(lease), now],
+  );
+  return { acked: Number(rows[0]?.acked) === 1, groupHasDue: rows[0]?.more === true };
 }
 
 export async function retryJob(

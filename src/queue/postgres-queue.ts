@@ -19,7 +19,14 @@ import { validateEnqueueInput } from './enqueue-validation';
 import { type BackoffOptions, decideFailure } from './job-failure';
 import { PostgresConsumer } from './postgres-consumer';
 import { EnqueueBatcher } from './postgres-enqueue-batch';
-import { countJobs, listDeadJobs, pruneJobKeys, requeueDeadJob } from './postgres-job-store';
+import {
+  countJobs,
+  insertJobStatement,
+  listDeadJobs,
+  pruneJobKeys,
+  requeueDeadJob,
+  withdrawJobStatement,
+} from './postgres-job-store';
 import type {
   ConsumeOptions,
   DeadJob,
@@ -27,6 +34,7 @@ import type {
   EnqueueInput,
   EnqueueResult,
   JobHandler,
+  JobsInStore,
   Queue,
   QueueStats,
 } from './queue';
@@ -81,6 +89,18 @@ export class PostgresQueue implements Queue, DeadLetters {
     const now = this.o.clock.now();
     const availableAt = new Date(now.getTime() + delayMs);
     return this.batcher.enqueue({ ...input, availableAt });
+  }
+
+  jobsIn(db: Sql): JobsInStore | undefined {
+    if (db !== this.o.sql) return undefined;
+    return {
+      enqueueStatement: (input, now) => {
+        const delayMs = validateEnqueueInput(input);
+        return insertJobStatement({ ...input, availableAt: new Date(now.getTime() + delayMs) }, now);
+      },
+      withdrawStatement: withdrawJobStatement,
+      committed: () => this.wakeConsumers(),
+    };
   }
 
   consume(handler: JobHandler, options: ConsumeOptions): PostgresConsumer {

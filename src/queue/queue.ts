@@ -1,6 +1,7 @@
 // The Queue port (architecture §3). Adapters: postgres (jobs table on PGlite or a server) and sqs (FIFO).
 // Contract borrowed from sqs-consumer: the handler returns (ack) or throws (retry with backoff, or
 // dead-letter when the error is not retryable or attempts are exhausted); the adapter owns ack.
+import type { Sql, Statement } from '../store/sql';
 
 export interface EnqueueInput {
   /** Ordering group: the lane id. One job per group is in flight at a time. */
@@ -59,6 +60,22 @@ export interface Queue {
   enqueue(input: EnqueueInput): Promise<EnqueueResult>;
   consume(handler: JobHandler, options: ConsumeOptions): QueueConsumer;
   stats(): Promise<QueueStats>;
+  /**
+   * When this queue keeps its jobs in `db` (the postgres adapter on the store's own database): statements
+   * that queue and withdraw jobs inside the caller's own batch, so they commit with its writes or not at all.
+   * Undefined for another database or a queue elsewhere (SQS).
+   */
+  jobsIn?(db: Sql): JobsInStore | undefined;
+}
+
+/** Queue writes that join a store batch (see Queue.jobsIn). */
+export interface JobsInStore {
+  /** Queues the job as `enqueue` would (same dedup key rule) when the batch commits. */
+  enqueueStatement(input: EnqueueInput, now: Date): Statement;
+  /** Withdraws the job with this dedup key if it was never delivered (a superseded timer), and its key. */
+  withdrawStatement(dedupKey: string): Statement;
+  /** After the batch committed: consumers look for work now. */
+  committed(): void;
 }
 
 /** A job that was given up on: kept (with its payload) until an operator replays it. */

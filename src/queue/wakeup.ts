@@ -13,19 +13,22 @@ export class Wakeup {
     waiter.resolve();
   }
 
-  /** Resolves after ms, or as soon as notify() is called (or was called since the last wait). */
-  wait(ms: number): Promise<void> {
+  /**
+   * Resolves after ms, or as soon as notify() is called (or was called since the last wait): true when
+   * notified, false when the time ran out.
+   */
+  wait(ms: number): Promise<boolean> {
     if (this.pending) {
       this.pending = false;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const done = (): void => {
+      const done = (notified: boolean): void => {
         this.pending = false;
         this.waiter = undefined;
-        resolve();
+        resolve(notified);
       };
-      this.waiter = { resolve: done, timer: setTimeout(done, ms) };
+      this.waiter = { resolve: () => done(true), timer: setTimeout(() => done(false), ms) };
     });
   }
 }

@@ -20,6 +20,8 @@ export interface StepRecord {
   readonly ctx: StepContext;
   readonly result: StepResult;
   readonly now: Date;
+  /** Queue writes that commit with the step (its timers, when the queue lives in the same database). */
+  readonly jobs?: readonly Statement[];
 }
 
 /** Effects as history shows them: never a token, never an amount other than a capture's. */
@@ -122,6 +124,7 @@ export async function persistStep(db: Sql, r: StepRecord): Promise<void> {
     );
   }
   statements.push(...addToOutboxStatements(messages, now));
+  statements.push(...(r.jobs ?? []));
   // One batch: no statement needs another's result, so a store on another thread or server runs the whole
   // transaction in one round trip. The session's save comes first and expects one row (its version check).
   try {

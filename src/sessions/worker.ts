@@ -4,24 +4,27 @@
 // Crash-safe order for every input (the job's, then each ePayment result fed back):
 //   1. load the context, `step` (pure);
 //   2. ONE transaction: session (optimistic version), token erasure, open sale, lane status, history, outbox
-//      rows for the lane messages (worker-persist.ts);
-//   3. queue the session's armed timers as delayed jobs (deduplicated by timerJobId, so re-queuing is free);
+//      rows for the lane messages (worker-persist.ts), and, when the queue keeps its jobs in the same
+//      database (Queue.jobsIn), the timer jobs it armed and the withdrawal of those it superseded;
+//   3. otherwise queue the armed timers as delayed jobs now (deduplicated by timerJobId, so re-queuing is
+//      free); superseded ones then fire later and are ignored as stale;
 //   4. run the effects in order: logs, then ePayment calls with the Idempotency-Keys the machine derived;
 //      each result becomes the next input (back to 1);
 //   5. return, and the queue acks the job.
 // A crash anywhere leaves either the last step committed or not. On redelivery the machine re-issues a call
 // whose result never came back (same reference, same Idempotency-Key: Vipps answers with the first result,
-// so a check-in never makes a second payment); a step committed without its timer jobs gets them from the
-// next step of that session or from the sweeper. Lane messages leave through the outbox, never directly.
+// so a check-in never makes a second payment); with a queue elsewhere (SQS), a step committed without its timer
+// jobs gets them from the next step of that session or from the sweeper. Lane messages leave through the outbox, never directly.
 import type { Clock } from '../clock';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../log';
 import type { LaneRegistry } from '../lanes/lane';
 import type { ChannelRegistry } from '../channels/registry';
-import type { ConsumeOptions, Job, Queue, QueueConsumer } from '../queue/queue';
+import type { ConsumeOptions, Job, JobsInStore, Queue, QueueConsumer } from '../queue/queue';
 import { ConcurrentUpdateError } from '../store/sessions-repo';
-import type { Sql } from '../store/sql';
+import type { Sql, Statement } from '../store/sql';
 import { executePaymentEffect, isPaymentEffect, type EpaymentPort } from './effects-executor';
+import { timerJobId } from './ids';
 import { jobInput, timerJob, type JobInput } from './job-inputs';
 import { step } from './machine';
 import {
@@ -92,18 +95,41 @@ export function createWorker(o: WorkerOptions): Worker {
   let consumer: QueueConsumer | undefined;
   let stopping: Promise<void> | undefined;
 
+  const jobsInStore = o.queue.jobsIn?.(db);
+
   /**
-   * Queues the timers this step armed or moved. On a redelivered job every timer the session holds is queued
-   * again, since a crash may have come between a save and its timers' enqueue; dedup keys make that safe.
+   * The timers this step armed or moved, and the instants it gave up. On a redelivered job every timer the
+   * session holds counts as armed, since a crash may have come between a save and its timers' enqueue (queues
+   * whose jobs commit with the step never see that); dedup keys make queuing one twice harmless.
    */
-  async function queueTimers(before: Session | null, session: Session | null, all: boolean, now: Date) {
-    if (!session) return;
-    const due = (Object.entries(session.timers) as [TimerName, string][]).filter(
-      ([name, at]) => all || before?.timers[name] !== at,
-    );
+  function timerChanges(before: Session | null, session: Session | null, all: boolean) {
+    const held = (s: Session | null) => Object.entries(s?.timers ?? {}) as [TimerName, string][];
+    const armed = held(session).filter(([name, at]) => all || before?.timers[name] !== at);
+    const superseded = held(before).filter(([name, at]) => session?.timers[name] !== at);
+    return { armed, superseded };
+  }
+
+  /** Timer jobs as statements of the step's own batch: armed ones queued, superseded ones withdrawn. */
+  function timerStatements(
+    store: JobsInStore,
+    laneId: string,
+    sessionId: string,
+    changes: ReturnType<typeof timerChanges>,
+    now: Date,
+  ): Statement[] {
+    return [
+      ...changes.superseded.map(([name, at]) => store.withdrawStatement(timerJobId(sessionId, name, at))),
+      ...changes.armed.map(([name, at]) =>
+        store.enqueueStatement(timerJob(laneId, { sessionId, name, at }, now), now),
+      ),
+    ];
+  }
+
+  /** Queues armed timers after the step committed (a queue outside the store); superseded ones fire stale. */
+  async function queueTimers(session: Session, armed: readonly [TimerName, string][], now: Date) {
     // Enqueued together, so the queue's group commit writes them in one statement.
     await Promise.all(
-      due.map(([name, at]) =>
+      armed.map(([name, at]) =>
         o.queue.enqueue(timerJob(session.laneId, { sessionId: session.id, name, at }, now)),
       ),
     );
@@ -128,8 +154,14 @@ export function createWorker(o: WorkerOptions): Worker {
       const { ctx } = loaded;
       const now = clock.now();
       const result = step(ctx, ji.input, now);
+      const stepped = result.session ?? ctx.session;
+      const timers = stepped
+        ? timerChanges(sessionBefore(ctx, stepped.id), stepped, redelivered)
+        : { armed: [], superseded: [] };
+      const jobs =
+        jobsInStore && stepped ? timerStatements(jobsInStore, stepped.laneId, stepped.id, timers, now) : [];
       try {
-        await persistStep(db, { input: ji.input, ctx, result, now });
+        await persistStep(db, { input: ji.input, ctx, result, now, jobs });
       } catch (err) {
         if (err instanceof ConcurrentUpdateError && attempt < MAX_CONFLICT_RETRIES) continue;
         throw err;
@@ -149,7 +181,10 @@ export function createWorker(o: WorkerOptions): Worker {
       });
       countEnding(ctx, result);
       if (result.effects.some((e) => e.type === 'send-lane-message')) outbox.wake();
-      await queueTimers(session && sessionBefore(ctx, session.id), session, redelivered, now);
+      if (jobsInStore) {
+        // A timer set for later is found by the consumer's poll; one already due is looked for now.
+        if (timers.armed.some(([, at]) => Date.parse(at) <= now.getTime())) jobsInStore.committed();
+      } else if (stepped) await queueTimers(stepped, timers.armed, now);
       return result.effects;
     }
   }

@@ -79,7 +79,7 @@ export function defineJobStoreSuite(getDb: () => Database): void {
       const first = await claim();
       expect(keys(first)).toEqual(['a1', 'b1']);
       expect(await claim('c2')).toEqual([]);
-      expect(await ackJob(db, leaseOf(first[0]!))).toBe(true);
+      expect((await ackJob(db, leaseOf(first[0]!), clock.now())).acked).toBe(true);
       expect(keys(await claim('c2'))).toEqual(['a2']);
       expect(await claim('c3')).toEqual([]);
     });
@@ -126,7 +126,7 @@ export function defineJobStoreSuite(getDb: () => Database): void {
       clock.advance(5_000);
       const [again] = await claim();
       expect(again).toMatchObject({ dedupKey: 'a1', attempt: 2 });
-      await ackJob(db, leaseOf(again!));
+      await ackJob(db, leaseOf(again!), clock.now());
       expect(keys(await claim())).toEqual(['a2']);
     });
 
@@ -147,11 +147,11 @@ export function defineJobStoreSuite(getDb: () => Database): void {
       clock.advance(1);
       const [second] = await claim('c2');
       expect(second).toMatchObject({ id: first!.id, attempt: 2 });
-      expect(await ackJob(db, leaseOf(first!, 'crashed'))).toBe(false);
+      expect((await ackJob(db, leaseOf(first!, 'crashed'), clock.now())).acked).toBe(false);
       expect(
         await renewLease(db, leaseOf(first!, 'crashed'), { now: clock.now(), leaseUntil: clock.now() }),
       ).toBe(false);
-      expect(await ackJob(db, leaseOf(second!, 'c2'))).toBe(true);
+      expect((await ackJob(db, leaseOf(second!, 'c2'), clock.now())).acked).toBe(true);
       expect(keys(await claim('c2'))).toEqual(['a2']);
     });
 
@@ -201,7 +201,7 @@ export function defineJobStoreSuite(getDb: () => Database): void {
     it('still recognises a re-delivery after the job was acked, until the retention has passed', async () => {
       const id = await enqueue('a', 'evt-1');
       const [job] = await claim();
-      await ackJob(db, leaseOf(job!));
+      await ackJob(db, leaseOf(job!), clock.now());
       expect(await queue.enqueue({ group: 'a', type: 't', dedupKey: 'evt-1', payload: {} })).toEqual({
         id,
         duplicate: true,

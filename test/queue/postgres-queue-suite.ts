@@ -127,6 +127,36 @@ export function definePostgresQueueSuite(getDb: () => Database): void {
       expect((await withTimeout(second.promise, 5_000, 'the second job')).group).toBe('b');
     });
 
+    /** The queue on a Database that counts claims (the batch that takes the claim lock). */
+    function countingClaims(): { queue: PostgresQueue; claims: () => number } {
+      let claims = 0;
+      const counted: Database = {
+        ...db,
+        batch: (statements) => {
+          if (statements[0]?.text.includes('pg_advisory_xact_lock')) claims += 1;
+          return db.batch(statements);
+        },
+      };
+      return { queue: makeQueue({ sql: counted }), claims: () => claims };
+    }
+
+    it('claims again after an ack only when the job held back another of its group', async () => {
+      const { queue: q, claims } = countingClaims();
+      for (const key of ['a1', 'a2']) await enqueue(q, 'a', key);
+      await enqueue(q, 'b', 'b1');
+      const done: string[] = [];
+      // An hour between polls: every claim here comes from the start or from an ack.
+      start(q, async (job) => void done.push(job.dedupKey), { concurrency: 4, pollIntervalMs: 3_600_000 });
+      await waitFor('all three done', async () => done.length === 3 && (await q.stats()).inFlight === 0);
+      expect(done.indexOf('a1')).toBeLessThan(done.indexOf('a2'));
+      // The first claim took a1 and b1; a1's ack found a2 due and claimed it; b1's and a2's acks found
+      // nothing more in their groups and claimed nothing.
+      expect(claims()).toBe(2);
+      await enqueue(q, 'c', 'c1');
+      await waitFor('c1 done', () => done.includes('c1'));
+      expect(claims()).toBe(3);
+    });
+
     it('retries a failed job after the exponential backoff, then acks it', async () => {
       const q = makeQueue();
       const attempts: number[] = [];
@@ -345,6 +375,71 @@ export function definePostgresQueueSuite(getDb: () => Database): void {
       const { id } = await enqueue(q, 'a', 'k');
       expect(await q.replayDead(id)).toBe(false);
       expect(await jobRow('k')).toMatchObject({ state: 'ready', attempt: 0 });
+    });
+  });
+  describe('PostgresQueue.jobsIn: queue writes inside a store batch', () => {
+    const input = (key: string, delayMs = 0) => ({
+      group: 'a',
+      type: 'test.job',
+      dedupKey: key,
+      payload: { key },
+      delayMs,
+    });
+    const keyRow = async (key: string) =>
+      (await db.query('SELECT dedup_key FROM job_keys WHERE dedup_key = $1', [key])).rows[0];
+
+    it('is offered only for the database the queue keeps its jobs in', () => {
+      const q = makeQueue();
+      expect(q.jobsIn(db)).toBeDefined();
+      expect(q.jobsIn({ ...db })).toBeUndefined();
+    });
+
+    it('queues with the batch, deduplicated like enqueue, and wakes its consumers on commit', async () => {
+      const q = makeQueue();
+      const store = q.jobsIn(db)!;
+      await enqueue(q, 'a', 'existing');
+      await db.batch([store.enqueueStatement(input('existing'), clock.now())]);
+      expect(
+        (await db.query("SELECT count(*)::int AS n FROM jobs WHERE dedup_key = 'existing'")).rows,
+      ).toEqual([{ n: 1 }]);
+      await expect(
+        db.batch([
+          store.enqueueStatement(input('rolled-back'), clock.now()),
+          { text: 'SELECT 1/0', params: [] },
+        ]),
+      ).rejects.toThrow(/division by zero/);
+      expect(await jobRow('rolled-back')).toBeUndefined();
+      expect(await keyRow('rolled-back')).toBeUndefined();
+      await db.batch([store.enqueueStatement(input('later', 60_000), clock.now())]);
+      expect((await jobRow('later'))?.available_at).toEqual(new Date(clock.now().getTime() + 60_000));
+      // An hour between polls: only the start and the commit's wake-up can get the jobs running.
+      start(q, async () => undefined, { pollIntervalMs: 3_600_000 });
+      await waitFor('existing acked', async () => (await jobRow('existing')) === undefined);
+      expect(await jobRow('later')).toMatchObject({ state: 'ready' });
+      clock.advance(60_000);
+      store.committed();
+      await waitFor('the delayed job to run once due', async () => (await jobRow('later')) === undefined);
+    });
+
+    it('withdraws a job never delivered, with its key, and leaves one in flight alone', async () => {
+      const q = makeQueue();
+      const store = q.jobsIn(db)!;
+      await enqueue(q, 'a', 'running');
+      await enqueue(q, 'b', 'waiting');
+      const h = heldHandler();
+      start(q, h.handler, { concurrency: 1 });
+      await waitFor('one job to start', () => h.started.length === 1);
+      const [inFlight] = h.startedKeys();
+      const other = inFlight === 'running#1' ? 'waiting' : 'running';
+      const held = inFlight!.replace('#1', '');
+      await db.batch([store.withdrawStatement(held), store.withdrawStatement(other)]);
+      expect(await jobRow(other)).toBeUndefined();
+      expect(await keyRow(other)).toBeUndefined();
+      expect(await jobRow(held)).toMatchObject({ state: 'leased', attempt: 1 });
+      expect(await keyRow(held)).toBeDefined();
+      // The withdrawn key can be queued again.
+      expect((await enqueue(q, 'c', other)).duplicate).toBe(false);
+      h.gate(inFlight!).resolve();
     });
   });
 }
