@@ -12,12 +12,14 @@ import { ChannelDeliveryError } from '../channels/channel';
 import type { ChannelRegistry } from '../channels/registry';
 import { Wakeup } from '../queue/wakeup';
 import {
+  claimDueHeads,
   claimLaneHead,
-  dueHeads,
   markDelivered,
+  markDeliveredClaimNext,
   markFailed,
   markRetry,
   pruneDelivered,
+  releaseHead,
   type OutboxEntry,
 } from '../store/outbox-repo';
 import type { Sql } from '../store/sql';
@@ -73,44 +75,54 @@ export function createOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispat
   let loop: Promise<void> | undefined;
   let nextPruneAt = 0;
 
-  async function deliverHead(entry: OutboxEntry): Promise<boolean> {
+  /** Sends a leased head. 'sent' leaves recording the delivery to the caller; the rest is recorded here. */
+  async function send(entry: OutboxEntry): Promise<'sent' | 'set-aside' | 'retry-later'> {
     const now = (): Date => o.clock.now();
     const lane = o.lanes().byId(entry.laneId);
     const fields = { messageId: entry.id, laneId: entry.laneId, type: entry.message.type };
     if (!lane) {
       await markFailed(o.db, entry.id, now(), 'the lane is no longer in the lanes file');
       o.logger.warn('lane message dropped: lane no longer configured', fields);
-      return true;
+      return 'set-aside';
     }
     try {
       await o.channels.channelFor(lane).send(entry.message, abort.signal);
-      await markDelivered(o.db, entry.id, now());
-      return true;
+      return 'sent';
     } catch (err) {
       const error = describe(err);
       if (err instanceof ChannelDeliveryError && !err.retryable) {
         await markFailed(o.db, entry.id, now(), error);
         o.logger.error('lane message refused by the controller; skipped', { ...fields, error });
-        return true;
+        return 'set-aside';
       }
       const delayMs = backoffDelayMs(entry.attempts + 1, backoff, random);
       await markRetry(o.db, entry.id, new Date(now().getTime() + delayMs), error);
       if (!abort.signal.aborted)
         o.logger.warn('lane message not delivered; the lane waits', { ...fields, delayMs, error });
-      return false;
+      return 'retry-later';
     }
   }
 
-  async function deliverLane(laneId: string): Promise<void> {
-    while (!abort.signal.aborted) {
+  /** Sends the lane's messages from its leased head on, one at a time, until none is due or one fails. */
+  async function deliverLane(first: OutboxEntry): Promise<void> {
+    let head: OutboxEntry | null = first;
+    while (head) {
+      if (abort.signal.aborted) return releaseHead(o.db, head.id);
+      const outcome = await send(head);
+      if (outcome === 'retry-later') return;
       const now = o.clock.now();
-      const head = await claimLaneHead(o.db, laneId, now, new Date(now.getTime() + leaseMs));
-      if (!head || !(await deliverHead(head))) return;
+      if (abort.signal.aborted) return outcome === 'sent' ? markDelivered(o.db, head.id, now) : undefined;
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      head =
+        outcome === 'sent'
+          ? await markDeliveredClaimNext(o.db, head.id, now, leaseUntil)
+          : await claimLaneHead(o.db, head.laneId, now, leaseUntil);
     }
   }
 
-  function startLane(laneId: string): void {
-    const task = deliverLane(laneId)
+  function startLane(head: OutboxEntry): void {
+    const { laneId } = head;
+    const task = deliverLane(head)
       .catch((err: unknown) => {
         o.logger.error('outbox delivery failed', { laneId, error: describe(err) });
       })
@@ -129,8 +141,9 @@ export function createOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispat
     }
     const free = concurrency - busy.size;
     if (free <= 0) return;
-    const heads = await dueHeads(o.db, now, free, [...busy.keys()]);
-    for (const head of heads) if (!busy.has(head.laneId)) startLane(head.laneId);
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    // Busy lanes are left out, so every head leased here starts its lane.
+    for (const head of await claimDueHeads(o.db, now, free, [...busy.keys()], leaseUntil)) startLane(head);
   }
 
   async function run(): Promise<void> {

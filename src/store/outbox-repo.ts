@@ -51,23 +51,40 @@ export function addToOutboxStatements(messages: readonly LaneMessage[], now: Dat
   }));
 }
 
-/** The head of every lane that is due and not leased, oldest first, skipping `busyLanes`. */
-export async function dueHeads(
+const RETURNED = 'id, lane_id, seq::text AS seq, message, attempts';
+
+function bySeq(a: OutboxEntry, b: OutboxEntry): number {
+  const d = BigInt(a.seq) - BigInt(b.seq);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}
+
+/**
+ * Leases the head of every lane that is due and not leased, oldest first, skipping `busyLanes`: the heads a
+ * dispatcher is about to send. A head another dispatcher leased or finished meanwhile is left out.
+ */
+export async function claimDueHeads(
   sql: Sql,
   now: Date,
   limit: number,
   busyLanes: readonly string[],
+  leaseUntil: Date,
 ): Promise<OutboxEntry[]> {
   const { rows } = await sql.query<OutboxRow>(
-    `SELECT id, lane_id, seq::text AS seq, message, attempts FROM (
-       SELECT DISTINCT ON (lane_id) id, lane_id, seq, message, attempts, next_attempt_at, lease_until
-       FROM outbox WHERE ${PENDING} ORDER BY lane_id, seq
-     ) heads
-     WHERE next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) AND lane_id <> ALL ($3::text[])
-     ORDER BY seq LIMIT $2`,
-    [now, limit, [...busyLanes]],
+    `UPDATE outbox o SET lease_until = $4
+     FROM (
+       SELECT id FROM (
+         SELECT DISTINCT ON (lane_id) id, lane_id, seq, next_attempt_at, lease_until
+         FROM outbox WHERE ${PENDING} ORDER BY lane_id, seq
+       ) heads
+       WHERE next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) AND lane_id <> ALL ($3::text[])
+       ORDER BY seq LIMIT $2
+     ) due
+     WHERE o.id = due.id AND o.delivered_at IS NULL AND o.failed_at IS NULL
+       AND (o.lease_until IS NULL OR o.lease_until <= $1)
+     RETURNING o.id, o.lane_id, o.seq::text AS seq, o.message, o.attempts`,
+    [now, limit, [...busyLanes], leaseUntil],
   );
-  return rows.map(entry);
+  return rows.map(entry).sort(bySeq);
 }
 
 /** The lane's head if it is due and could be leased until `leaseUntil`; null otherwise. */
@@ -81,7 +98,7 @@ export async function claimLaneHead(
     `UPDATE outbox SET lease_until = $3
      WHERE id = (SELECT id FROM outbox WHERE lane_id = $1 AND ${PENDING} ORDER BY seq LIMIT 1)
        AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-     RETURNING id, lane_id, seq::text AS seq, message, attempts`,
+     RETURNING ${RETURNED}`,
     [laneId, now, leaseUntil],
   );
   const row = rows[0];
@@ -90,6 +107,35 @@ export async function claimLaneHead(
 
 export async function markDelivered(sql: Sql, id: string, now: Date): Promise<void> {
   await sql.query('UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1', [id, now]);
+}
+
+/**
+ * markDelivered, then claimLaneHead for the same lane, in one statement: a lane with several messages waiting
+ * costs one round trip per message.
+ */
+export async function markDeliveredClaimNext(
+  sql: Sql,
+  id: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<OutboxEntry | null> {
+  // Both parts read the table as it was before the statement, where `id` is still pending: hence `id <> $1`.
+  const { rows } = await sql.query<OutboxRow>(
+    `WITH done AS (UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1 RETURNING lane_id)
+     UPDATE outbox SET lease_until = $3
+     WHERE id = (SELECT id FROM outbox WHERE lane_id = (SELECT lane_id FROM done) AND ${PENDING} AND id <> $1
+                 ORDER BY seq LIMIT 1)
+       AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+     RETURNING ${RETURNED}`,
+    [id, now, leaseUntil],
+  );
+  const row = rows[0];
+  return row ? entry(row) : null;
+}
+
+/** Gives back a head leased but not sent (the dispatcher is stopping). */
+export async function releaseHead(sql: Sql, id: string): Promise<void> {
+  await sql.query('UPDATE outbox SET lease_until = NULL WHERE id = $1 AND delivered_at IS NULL', [id]);
 }
 
 /** A failed attempt: the message stays at the head of its lane until `nextAttemptAt`. */

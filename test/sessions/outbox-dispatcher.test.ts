@@ -13,6 +13,7 @@ import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/session
 import { addToOutbox, listOutbox } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/sql';
 import { startReceiver, type Receiver, type Reply } from '../channels/webhook-receiver';
+import { deferred } from '../queue/queue-test-helpers';
 import { openTestDatabase, truncateAll } from '../support/db';
 import { waitFor } from '../support/wait-for';
 
@@ -82,10 +83,10 @@ async function receiver(respond: (index: number) => Reply): Promise<Receiver> {
   return r;
 }
 
-function dispatch(lanes: Lane[], pollIntervalMs = 20): OutboxDispatcher {
+function dispatch(lanes: Lane[], pollIntervalMs = 20, store: Database = db): OutboxDispatcher {
   const registry = createLaneRegistry(lanes);
   dispatcher = createOutboxDispatcher({
-    db,
+    db: store,
     channels: createChannelRegistry({
       fetch: globalThis.fetch,
       clock: systemClock,
@@ -159,4 +160,35 @@ it('delivers at once when woken, without waiting for the next poll', async () =>
   d.wake();
   await steady.waitForRequests(6);
   expect(deliveredIds(steady)).toEqual([...first, ...second].map((m) => m.id));
+});
+
+it('gives back the heads it leased but had not sent when it is stopped', async () => {
+  const steady = await receiver(() => ({ status: 200 }));
+  await addToOutbox(db, messages('lane-e', S(7)), new Date());
+  const leased = deferred();
+  const gate = deferred();
+  // Holds the dispatcher right after it leased the lane's head, so stop() lands before the send.
+  const held: Database = {
+    ...db,
+    query: (async (text: string, params?: readonly unknown[]) => {
+      const r = await db.query(text, params);
+      if (text.includes('UPDATE outbox o SET lease_until')) {
+        leased.resolve();
+        await gate.promise;
+      }
+      return r;
+    }) as Database['query'],
+  };
+  const d = dispatch([lane('lane-e', steady.url)], 60_000, held);
+  await leased.promise;
+  expect(
+    (await db.query('SELECT count(*)::int AS n FROM outbox WHERE lease_until IS NOT NULL')).rows,
+  ).toEqual([{ n: 1 }]);
+  const stopped = d.stop();
+  gate.resolve();
+  await stopped;
+  expect(steady.received).toHaveLength(0);
+  expect(
+    (await db.query('SELECT count(*)::int AS n FROM outbox WHERE lease_until IS NOT NULL')).rows,
+  ).toEqual([{ n: 0 }]);
 });

@@ -3,7 +3,7 @@ import { FakeClock } from '../../src/clock';
 import { silentLogger } from '../../src/log';
 import { PostgresQueue } from '../../src/queue/postgres-queue';
 import { releaseStaleLeases } from '../../src/store/release-stale-leases';
-import { addToOutbox, claimLaneHead, dueHeads } from '../../src/store/outbox-repo';
+import { addToOutbox, claimLaneHead, claimDueHeads } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/sql';
 import { openTestDatabase, truncateAll } from '../support/db';
 import { waitFor } from '../support/wait-for';
@@ -61,11 +61,11 @@ it('frees a lane message leased by a dead dispatcher so its lane is delivered ag
   const now = clock.now();
   await addToOutbox(db, [message, { ...message, id: 's_2.dropped', sessionId: 's_2' }], now);
   expect(await claimLaneHead(db, 'vend-1', now, new Date(now.getTime() + 120_000))).not.toBeNull();
-  expect(await dueHeads(db, now, 10, [])).toEqual([]);
+  expect(await claimDueHeads(db, now, 10, [], now)).toEqual([]);
 
   const released = await releaseStaleLeases(db, now);
 
   expect(released).toEqual({ jobs: 0, laneMessages: 1 });
-  const heads = await dueHeads(db, now, 10, []);
+  const heads = await claimDueHeads(db, now, 10, [], now);
   expect(heads.map((h) => h.id)).toEqual(['s_1.dropped']);
 });
