@@ -103,7 +103,10 @@ export class PostgresConsumer implements QueueConsumer {
       consumerId: this.s.consumerId,
       exclude: [...this.running.keys()],
     };
-    return (await this.guard('queue claim failed', () => claimJobs(this.s.sql, request))) ?? [];
+    const jobs = await this.guard('queue claim failed', () => claimJobs(this.s.sql, request));
+    // A failed claim (the database unreachable, say) is tried again at the next wake-up or poll.
+    if (jobs === undefined) this.mayHaveWork = true;
+    return jobs ?? [];
   }
 
   private start(job: Job): void {
