@@ -16,13 +16,17 @@ import { type Database, runBatch, type Sql, type SqlResult } from './sql';
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
+// Every result PGlite parses is short-lived garbage. With 64 MB of young generation instead of V8's default,
+// the thread collects less often: bench/e2e at 30/s went from 48–49 to 45–46 ms of CPU per check-in.
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 64 };
+
 /** dist runs the compiled .js; under tsx or jest the source is .ts, which the thread loads through tsx. */
 function startWorker(data: ThreadData): Worker {
   const ext = path.extname(__filename);
   const file = path.join(__dirname, `pglite-thread-worker${ext}`);
-  if (ext !== '.ts') return new Worker(file, { workerData: data });
+  if (ext !== '.ts') return new Worker(file, { workerData: data, resourceLimits: RESOURCE_LIMITS });
   const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(file)});`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return new Worker(boot, { eval: true, workerData: data, resourceLimits: RESOURCE_LIMITS });
 }
 
 export async function openPgliteThread(dataDir: string): Promise<Database> {
