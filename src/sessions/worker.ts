@@ -13,8 +13,9 @@
 //   5. return, and the queue acks the job.
 // A crash anywhere leaves either the last step committed or not. On redelivery the machine re-issues a call
 // whose result never came back (same reference, same Idempotency-Key: Vipps answers with the first result,
-// so a check-in never makes a second payment); with a queue elsewhere (SQS), a step committed without its timer
-// jobs gets them from the next step of that session or from the sweeper. Lane messages leave through the outbox, never directly.
+// so a check-in never makes a second payment); with a queue elsewhere (SQS), a step committed without its
+// timer jobs gets them from the next step of that session or from the sweeper. Lane messages leave through
+// the outbox, never directly.
 import type { Clock } from '../clock';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../log';
@@ -154,19 +155,18 @@ export function createWorker(o: WorkerOptions): Worker {
       const { ctx } = loaded;
       const now = clock.now();
       const result = step(ctx, ji.input, now);
-      const stepped = result.session ?? ctx.session;
-      const timers = stepped
-        ? timerChanges(sessionBefore(ctx, stepped.id), stepped, redelivered)
+      const session = result.session ?? ctx.session;
+      const timers = session
+        ? timerChanges(sessionBefore(ctx, session.id), session, redelivered)
         : { armed: [], superseded: [] };
       const jobs =
-        jobsInStore && stepped ? timerStatements(jobsInStore, stepped.laneId, stepped.id, timers, now) : [];
+        jobsInStore && session ? timerStatements(jobsInStore, session.laneId, session.id, timers, now) : [];
       try {
         await persistStep(db, { input: ji.input, ctx, result, now, jobs });
       } catch (err) {
         if (err instanceof ConcurrentUpdateError && attempt < MAX_CONFLICT_RETRIES) continue;
         throw err;
       }
-      const session = result.session ?? ctx.session;
       if (loaded.laneRetired && session)
         logger.warn('session continues on a lane no longer in the lanes file', {
           sessionId: session.id,
@@ -184,7 +184,7 @@ export function createWorker(o: WorkerOptions): Worker {
       if (jobsInStore) {
         // A timer set for later is found by the consumer's poll; one already due is looked for now.
         if (timers.armed.some(([, at]) => Date.parse(at) <= now.getTime())) jobsInStore.committed();
-      } else if (stepped) await queueTimers(stepped, timers.armed, now);
+      } else if (session) await queueTimers(session, timers.armed, now);
       return result.effects;
     }
   }
