@@ -23,6 +23,7 @@ const PROBLEMS = {
   invalid_body: { status: 422, title: 'The request body is invalid' },
   amount_exceeds_authorized: { status: 422, title: 'The amount exceeds what was authorized' },
   internal_error: { status: 500, title: 'Internal error' },
+  store_unavailable: { status: 503, title: 'The store is unavailable; retry later' },
 } as const;
 
 export type ControllerProblemCode = keyof typeof PROBLEMS;

@@ -1,7 +1,7 @@
 // The controller API (docs/controller-api.openapi.yaml): open/cancel a sale on a self-checkout lane, report a
 // vending dispense result, read a lane's status. Order of checks: token (401) → JSON parsing (400/413) → lane
 // scope (403, before existence so a token cannot probe other lanes) → lane/session exists (404) → body fields
-// (422) → service (409).
+// (422) → service (409). A store that cannot be reached is 503 with Retry-After, anything unexpected 500.
 // Parsers and auth are mounted per route, never router-wide, so this router cannot touch other routes' bodies
 // (the Vipps webhook needs its raw bytes).
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
@@ -11,6 +11,7 @@ import { mayAccessLane, type ControllerTokenPolicy } from './auth';
 import { controllerPrincipal, requireControllerToken } from './auth-middleware';
 import { validateDispense, validateSale } from './body-validation';
 import { ControllerServiceError, type ControllerService, type Sale } from './controller-service';
+import { isStoreUnavailable } from '../store/unavailable';
 import { sendControllerProblem, type ControllerProblemCode } from './problems';
 
 export interface ControllerRouterDeps {
@@ -20,6 +21,9 @@ export interface ControllerRouterDeps {
   readonly auth: ControllerTokenPolicy;
   readonly logger?: Logger;
 }
+
+/** What a 503 asks the controller to wait before trying again. */
+const STORE_RETRY_AFTER_S = 5;
 
 const SERVICE_PROBLEM: Record<ControllerServiceError['code'], ControllerProblemCode> = {
   sale_conflict: 'sale_conflict',
@@ -115,6 +119,14 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
       const parserError = err as { type?: unknown; status?: unknown };
       if (parserError.type === 'entity.parse.failed') return sendControllerProblem(res, 'invalid_json');
       if (parserError.status === 413) return sendControllerProblem(res, 'payload_too_large', 'at most 16 kB');
+      if (isStoreUnavailable(err)) {
+        // Nothing was decided: the controller may send the same request again (sales are idempotent on
+        // orderId, dispense reports on the session).
+        deps.logger?.warn('controller API: the store is unavailable', { method: req.method, path: req.path });
+        return sendControllerProblem(res, 'store_unavailable', undefined, {
+          headers: { 'Retry-After': String(STORE_RETRY_AFTER_S) },
+        });
+      }
       deps.logger?.error('controller API request failed', { err, method: req.method, path: req.path });
       sendControllerProblem(res, 'internal_error');
     },

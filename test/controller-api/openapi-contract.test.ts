@@ -19,7 +19,11 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const sale = { amount: 4900, currency: 'NOK', description: 'Groceries', orderId: 'pos-3:1001' };
 const SALE = '/v1/lanes/shop-bergen-3/sale';
 const boom = async (): Promise<never> => {
-  throw new Error('store unavailable');
+  throw new Error('something unexpected');
+};
+// What the Postgres driver throws when the server is not there.
+const down = async (): Promise<never> => {
+  throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 };
 
 type Scenario = (h: Harness, auth: string) => Promise<Response>;
@@ -54,6 +58,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     '413': (h, a) => authed(h, a).post(SALE, { ...sale, description: 'x'.repeat(20_000) }),
     '422': (h, a) => authed(h, a).post(SALE, { ...sale, amount: '49.00' }),
     '500': (h, a) => ((h.service.openSale = boom), authed(h, a).post(SALE, sale)),
+    '503': (h, a) => ((h.service.openSale = down), authed(h, a).post(SALE, sale)),
   },
   'delete /v1/lanes/{laneId}/sale': {
     '204': async (h, a) => (await authed(h, a).post(SALE, sale), authed(h, a).del(SALE)),
@@ -62,6 +67,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     '404': (h) => authed(h, fleet(h)).del('/v1/lanes/nope/sale'),
     '409': (h, a) => authed(h, a).del('/v1/lanes/vend-oslo-1/sale'),
     '500': (h, a) => ((h.service.cancelSale = boom), authed(h, a).del(SALE)),
+    '503': (h, a) => ((h.service.cancelSale = down), authed(h, a).del(SALE)),
   },
   'post /v1/sessions/{sessionId}/dispense': {
     '202': (h, a) => (
@@ -91,6 +97,10 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       (h.service.sessionLane = boom),
       authed(h, a).post(dispensePath('ses_1'), { result: 'failed' })
     ),
+    '503': (h, a) => (
+      (h.service.sessionLane = down),
+      authed(h, a).post(dispensePath('ses_1'), { result: 'failed' })
+    ),
   },
   'get /v1/lanes/{laneId}': {
     '200': async (h, a) => {
@@ -105,6 +115,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     '403': (h, a) => authed(h, a).get('/v1/lanes/shop-aarhus-1'),
     '404': (h) => authed(h, fleet(h)).get('/v1/lanes/nope'),
     '500': (h, a) => ((h.service.laneStatus = boom), authed(h, a).get('/v1/lanes/shop-bergen-3')),
+    '503': (h, a) => ((h.service.laneStatus = down), authed(h, a).get('/v1/lanes/shop-bergen-3')),
   },
 };
 

@@ -3,7 +3,8 @@
 // stopped mid-test). Check-ins and ePayment events need only SQS and the in-memory lanes, so they are still
 // accepted, and readiness (SQS only) stays 200. What does need the store answers fast instead of hanging:
 // an unparseable signed body cannot be kept in intake_dead_letters, so it gets 503 and Vipps retries it
-// (vipps-protocol.md §1.5) until the store is back; the controller API answers 500 internal_error.
+// (vipps-protocol.md §1.5) until the store is back; the controller API answers 503 store_unavailable with
+// Retry-After, so a controller knows to send the same request again.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
@@ -202,28 +203,30 @@ describe('aws profile: intake with the database down', () => {
       code: 'store_unavailable',
     });
 
-    // The controller API reads and writes the store: a prompt 500 problem, not a hang.
-    const internal = {
-      type: 'https://checkin-gateway.dev/problems/internal_error',
-      title: 'Internal error',
-      status: 500,
-      code: 'internal_error',
+    // The controller API reads and writes the store: a prompt 503 asking to retry, not a hang or a 500.
+    const unavailable = {
+      status: 503,
+      retryAfter: '5',
+      body: {
+        type: 'https://checkin-gateway.dev/problems/store_unavailable',
+        title: 'The store is unavailable; retry later',
+        status: 503,
+        code: 'store_unavailable',
+      },
     };
-    const status = await controller('GET', '/v1/lanes/shop-1');
-    expect({ status: status.status, body: (await status.json()) as unknown }).toEqual({
-      status: 500,
-      body: internal,
+    const answer = async (res: Response) => ({
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: (await res.json()) as unknown,
     });
+    expect(await answer(await controller('GET', '/v1/lanes/shop-1'))).toEqual(unavailable);
     const sale = await controller('POST', '/v1/lanes/shop-2/sale', {
       orderId: 'order-1',
       amount: 2500,
       currency: 'NOK',
       description: 'Groceries',
     });
-    expect({ status: sale.status, body: (await sale.json()) as unknown }).toEqual({
-      status: 500,
-      body: internal,
-    });
+    expect(await answer(sale)).toEqual(unavailable);
 
     // Back up: what needed the store works again without a restart.
     await db.start();
