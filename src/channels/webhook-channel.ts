@@ -5,7 +5,8 @@
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import { abortableDelay, backoffDelayMs, retryAfterMs, type BackoffPolicy, type Delay } from './backoff';
+import { backoffDelayMs, retryAfterMs, type BackoffPolicy } from '../backoff';
+import { abortableDelay, type Delay } from './backoff';
 import { ChannelConfigError, ChannelDeliveryError, type LaneChannel, type LaneMessage } from './channel';
 import { serializeLaneMessage } from './lane-message-wire';
 import { createLaneSerializer, type LaneSerializer } from './lane-serializer';
@@ -84,7 +85,7 @@ export function createWebhookChannel(options: WebhookChannelOptions): LaneChanne
     await response.body?.cancel().catch(() => undefined);
     if (response.status >= 200 && response.status < 300) return { ok: true };
     const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
-    const after = retryAfterMs(response.headers.get('retry-after'), now);
+    const after = retryAfterMs(response.headers.get('retry-after'), now.getTime());
     return {
       ok: false,
       retryable,

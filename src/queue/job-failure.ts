@@ -1,29 +1,17 @@
 // What happens to a job whose handler threw: retry later or dead-letter. Pure, so the policy is tested
 // without a database.
+import { backoffDelayMs, type BackoffPolicy } from '../backoff';
 import { scrubString } from '../log';
 import { PermanentJobError, RetryJobError } from './queue';
 
-export interface BackoffOptions {
-  /** Delay before the 2nd delivery, in ms; doubles on each further failure. */
-  readonly baseMs: number;
-  /** Upper bound of one delay, in ms. */
-  readonly maxMs: number;
-}
+/** Delay before the 2nd delivery (`baseMs`, doubling on each further failure) and the bound of one delay. */
+export type BackoffOptions = BackoffPolicy;
 
 export type FailureDecision =
   | { readonly kind: 'retry'; readonly delayMs: number; readonly error: string }
   | { readonly kind: 'dead'; readonly error: string };
 
 const MAX_ERROR_LENGTH = 500;
-
-/**
- * Exponential backoff with "equal jitter": half the delay is fixed, half random, so retries of many jobs
- * spread out but never collapse to zero. attempt is the delivery that just failed (1 on the first).
- */
-export function backoffDelayMs(attempt: number, backoff: BackoffOptions, random: () => number): number {
-  const exp = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + (random() * exp) / 2);
-}
 
 /**
  * The error text kept on the job and logged: name, stable code when there is one, and the message with

@@ -7,7 +7,7 @@
 import type { Clock } from '../clock';
 import { scrubString, type Logger } from '../log';
 import type { LaneRegistry } from '../lanes/lane';
-import { backoffDelayMs, type BackoffPolicy } from '../channels/backoff';
+import { backoffDelayMs, type BackoffPolicy } from '../backoff';
 import { ChannelDeliveryError } from '../channels/channel';
 import type { ChannelRegistry } from '../channels/registry';
 import { Wakeup } from '../queue/wakeup';

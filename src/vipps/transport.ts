@@ -14,7 +14,8 @@ import {
 } from './errors';
 import { apiErrorFromResponse } from './problem';
 import type { VippsRequest } from './request';
-import { DEFAULT_RETRY, backoffMs, parseRetryAfter } from './retry';
+import { retryAfterMs } from '../backoff';
+import { DEFAULT_RETRY, backoffMs } from './retry';
 import type { RetryPolicy } from './retry';
 import { systemHeaders } from './system-headers';
 import { AccessTokenCache, accessTokenRequest } from './token';
@@ -212,12 +213,12 @@ export class VippsTransport {
   private failure(req: VippsRequest<unknown>, result: AttemptResult): VippsError {
     if (result.status >= 200 && result.status < 300)
       return new VippsResponseError(req.operation, result.status, `expected HTTP ${req.expect.join(' or ')}`);
-    const retryAfterMs = parseRetryAfter(result.retryAfter, this.nowMs());
+    const retryAfter = retryAfterMs(result.retryAfter, this.nowMs());
     return apiErrorFromResponse(req.operation, {
       status: result.status,
       statusText: result.statusText,
       json: result.json,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
       secrets: [
         ...(req.secrets ?? []),
         this.options.credentials.clientSecret,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { FakeClock } from '../../src/clock';
-import { backoffDelayMs, type Delay } from '../../src/channels/backoff';
+import { backoffDelayMs } from '../../src/backoff';
+import type { Delay } from '../../src/channels/backoff';
 import { ChannelDeliveryError, type LaneMessage } from '../../src/channels/channel';
 import { serializeLaneMessage } from '../../src/channels/lane-message-wire';
 import { createLaneSerializer } from '../../src/channels/lane-serializer';

@@ -1,5 +1,6 @@
 import { registerSecret } from '../../src/log';
-import { backoffDelayMs, decideFailure, describeJobError } from '../../src/queue/job-failure';
+import { backoffDelayMs } from '../../src/backoff';
+import { decideFailure, describeJobError } from '../../src/queue/job-failure';
 import { PermanentJobError, RetryJobError } from '../../src/queue/queue';
 
 const backoff = { baseMs: 1_000, maxMs: 30_000 };
