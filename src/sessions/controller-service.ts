@@ -17,7 +17,8 @@ import {
 import { recentEndings } from '../store/history-repo';
 import { loadLaneStatus } from '../store/lane-status-repo';
 import { deleteUnappliedSale, loadSale, reserveSale, type StoredSale } from '../store/sales-repo';
-import { loadActiveSession, loadSession } from '../store/sessions-repo';
+import { loadLaneView } from '../store/lane-view-repo';
+import { loadSession } from '../store/sessions-repo';
 import type { Sql } from '../store/sql';
 import { checkDispenseReport } from './dispense';
 import { dispenseReportJob, saleCancelledJob, saleOpenedJob } from './job-inputs';
@@ -158,9 +159,9 @@ export function createControllerService(deps: ControllerServiceDeps): Controller
     },
 
     async laneStatus(laneId): Promise<LaneStatus> {
-      const [active, stored, status, endings] = [
-        await loadActiveSession(db, laneId),
-        await loadSale(db, laneId),
+      // The active session and the sale row in one read, as a worker step sees them.
+      const [{ activeSession: active, sale: stored }, status, endings] = [
+        await loadLaneView(db, { by: 'none' }, laneId),
         await loadLaneStatus(db, laneId),
         await recentEndings(db, laneId, deps.recentOutcomes ?? 10),
       ];

@@ -59,3 +59,8 @@ export async function loadLaneView(sql: Sql, key: SessionKey, laneId: string): P
     sale: sale ? saleFromRow(sale.data as SaleRow) : null,
   };
 }
+
+/** The lane's session that has not ended (the newest, should a bug ever leave two): the lane view's rule. */
+export async function loadActiveSession(sql: Sql, laneId: string): Promise<Session | null> {
+  return (await loadLaneView(sql, { by: 'none' }, laneId)).activeSession;
+}

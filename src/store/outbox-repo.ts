@@ -35,6 +35,11 @@ function entry(r: OutboxRow): OutboxEntry {
   return { id: r.id, laneId: r.lane_id, seq: r.seq, message: r.message, attempts: Number(r.attempts) };
 }
 
+function firstEntry(rows: OutboxRow[]): OutboxEntry | null {
+  const row = rows[0];
+  return row ? entry(row) : null;
+}
+
 /** Adds messages in the given order; a message id already present is left alone. Returns how many were new. */
 export async function addToOutbox(sql: Sql, messages: readonly LaneMessage[], now: Date): Promise<number> {
   let added = 0;
@@ -101,8 +106,7 @@ export async function claimLaneHead(
      RETURNING ${RETURNED}`,
     [laneId, now, leaseUntil],
   );
-  const row = rows[0];
-  return row ? entry(row) : null;
+  return firstEntry(rows);
 }
 
 export async function markDelivered(sql: Sql, id: string, now: Date): Promise<void> {
@@ -129,8 +133,7 @@ export async function markDeliveredClaimNext(
      RETURNING ${RETURNED}`,
     [id, now, leaseUntil],
   );
-  const row = rows[0];
-  return row ? entry(row) : null;
+  return firstEntry(rows);
 }
 
 /** Gives back a head leased but not sent (the dispatcher is stopping). */

@@ -68,15 +68,6 @@ export async function loadSessionByReference(sql: Sql, reference: string): Promi
   return fromRow(rows[0]);
 }
 
-/** The lane's session that has not ended (the newest, should a bug ever leave two). */
-export async function loadActiveSession(sql: Sql, laneId: string): Promise<Session | null> {
-  const { rows } = await sql.query<SessionRow>(
-    `SELECT ${COLUMNS} FROM sessions WHERE lane_id = $1 AND NOT final ORDER BY created_at DESC, id LIMIT 1`,
-    [laneId],
-  );
-  return fromRow(rows[0]);
-}
-
 /**
  * Writes `next`, a session read at `expectedVersion` (0 = not stored yet). Throws ConcurrentUpdateError when
  * the row is not at that version (or already exists).

@@ -2,7 +2,7 @@
 // append-only history, lane status and open sales. Sessions come from the real state machine (LaneSim).
 import { appendHistory, recentEndings, sessionHistory } from '../../src/store/history-repo';
 import { loadLaneStatus, recordLaneStep } from '../../src/store/lane-status-repo';
-import { loadLaneView } from '../../src/store/lane-view-repo';
+import { loadActiveSession, loadLaneView } from '../../src/store/lane-view-repo';
 import {
   deleteUnappliedSale,
   loadOpenSale,
@@ -14,7 +14,6 @@ import {
   ConcurrentUpdateError,
   eraseCustomerToken,
   listOverdueSessions,
-  loadActiveSession,
   loadSession,
   loadSessionByReference,
   saveSession,

@@ -1,15 +1,25 @@
 // Store target (d): PGlite on a worker thread of its own (src/store/pglite-thread.ts), the embedded profile's
 // store for a data directory. Every suite must hold as in-process, plus what only a thread can get wrong.
 import { openPgliteThread } from '../../../src/store/pglite-thread';
+import type { Database } from '../../../src/store/sql';
 import { describeStore, pgliteThreadTarget } from '../../support/store-targets';
 import { defineStoreSuites } from './store-suites';
 
 describeStore(pgliteThreadTarget, (db) => defineStoreSuites(db));
 
+/** Runs fn on a fresh in-memory PGlite thread, closed afterwards whatever happens. */
+async function withThread(fn: (db: Database) => Promise<void>): Promise<void> {
+  const db = await openPgliteThread('memory://');
+  try {
+    await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 describe('pglite thread adapter', () => {
-  it('carries a database error across the thread with its SQLSTATE and constraint', async () => {
-    const db = await openPgliteThread('memory://');
-    try {
+  it('carries a database error across the thread with its SQLSTATE and constraint', () =>
+    withThread(async (db) => {
       await db.query('CREATE TABLE t (k text PRIMARY KEY)');
       await db.query("INSERT INTO t VALUES ('a')");
       const err = (await db.query("INSERT INTO t VALUES ('a')").catch((e: unknown) => e)) as Error & {
@@ -20,14 +30,10 @@ describe('pglite thread adapter', () => {
       expect(err.message).toMatch(/duplicate key/);
       expect(err.code).toBe('23505');
       expect(err.constraint).toBe('t_pkey');
-    } finally {
-      await db.close();
-    }
-  });
+    }));
 
-  it('rolls back a transaction whose function throws, and the next one still runs', async () => {
-    const db = await openPgliteThread('memory://');
-    try {
+  it('rolls back a transaction whose function throws, and the next one still runs', () =>
+    withThread(async (db) => {
       await db.query('CREATE TABLE t (k text PRIMARY KEY)');
       await expect(
         db.transaction(async (tx) => {
@@ -40,14 +46,10 @@ describe('pglite thread adapter', () => {
       });
       const { rows } = await db.query<{ k: string }>('SELECT k FROM t ORDER BY k');
       expect(rows).toEqual([{ k: 'y' }]);
-    } finally {
-      await db.close();
-    }
-  });
+    }));
 
-  it('runs a statement outside a transaction only after the open transaction ends', async () => {
-    const db = await openPgliteThread('memory://');
-    try {
+  it('runs a statement outside a transaction only after the open transaction ends', () =>
+    withThread(async (db) => {
       await db.query('CREATE TABLE t (n int)');
       const order: string[] = [];
       let release: () => void = () => undefined;
@@ -68,10 +70,7 @@ describe('pglite thread adapter', () => {
       await tx;
       expect(await outside).toBe(1);
       expect(order).toEqual(['tx insert', 'tx end', 'outside']);
-    } finally {
-      await db.close();
-    }
-  });
+    }));
 
   it('rejects calls after close instead of hanging', async () => {
     const db = await openPgliteThread('memory://');
