@@ -29,6 +29,11 @@ const MIN_RSA_BITS = 2048;
 const FORMS =
   'expected hs256:<secret>, pem:<base64 of a PEM public key> or a PEM public key with \\n escapes';
 
+/** An `hs256:` entry's secret as the key both ends use: its UTF-8 bytes. */
+export function hs256Key(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
 export function parseControllerKeys(entries: readonly string[]): ControllerKey[] {
   return entries.map((raw, i) => {
     const position = i + 1;
@@ -41,7 +46,7 @@ export function parseControllerKeys(entries: readonly string[]): ControllerKey[]
       }
       return {
         alg: 'HS256',
-        key: createSecretKey(Buffer.from(secret, 'utf8')),
+        key: hs256Key(secret),
         label: `key ${position} (HS256)`,
       };
     }

@@ -4,10 +4,11 @@
 // HTTP with a JWT, exactly as a real controller would; on `session.paid` it releases the goods. So a fresh
 // sandbox shows the whole flow with no hardware. Behaviour per lane is set with
 // `PUT /emulator/v1/controllers/{laneId}` (control-routes.ts); what it received is readable there too.
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import jwt from 'jsonwebtoken';
 import type { LaneMessage } from '../channels/channel';
+import { hs256Key } from '../controller-api/controller-keys';
 import { toWireMessage, type WireLaneMessage } from '../channels/lane-message-wire';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../log';
@@ -79,11 +80,10 @@ export function createSimulatedController(o: SimulatedControllerOptions): Simula
   const fetchFn = o.fetch ?? fetch;
   const afterMs = o.afterMs ?? 1_500;
   const maxMessages = o.maxMessagesPerLane ?? 1_000;
-  const secretText = o.controllerKey?.startsWith('hs256:')
-    ? o.controllerKey.slice('hs256:'.length)
-    : undefined;
   // A KeyObject: given a string, jsonwebtoken tries (and fails) to parse it as a private key on every sign.
-  const secret = secretText === undefined ? undefined : createSecretKey(Buffer.from(secretText, 'utf8'));
+  const secret = o.controllerKey?.startsWith('hs256:')
+    ? hs256Key(o.controllerKey.slice('hs256:'.length))
+    : undefined;
   const timers = createTimers();
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // One listener per report in flight: many at load.

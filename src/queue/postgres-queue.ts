@@ -24,6 +24,7 @@ import {
   insertJobStatement,
   listDeadJobs,
   pruneJobKeys,
+  type NewJob,
   requeueDeadJob,
   withdrawJobStatement,
 } from './postgres-job-store';
@@ -61,6 +62,12 @@ const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const MAX_DEAD_LISTED = 1000;
 
+/** The row an enqueue writes: checked, and due after its delay from `now`. */
+function newJob(input: EnqueueInput, now: Date): NewJob {
+  const delayMs = validateEnqueueInput(input);
+  return { ...input, availableAt: new Date(now.getTime() + delayMs) };
+}
+
 export class PostgresQueue implements Queue, DeadLetters {
   private readonly consumers = new Set<PostgresConsumer>();
   private readonly consumerId: string;
@@ -85,19 +92,13 @@ export class PostgresQueue implements Queue, DeadLetters {
   private readonly batcher: EnqueueBatcher;
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
-    const delayMs = validateEnqueueInput(input);
-    const now = this.o.clock.now();
-    const availableAt = new Date(now.getTime() + delayMs);
-    return this.batcher.enqueue({ ...input, availableAt });
+    return this.batcher.enqueue(newJob(input, this.o.clock.now()));
   }
 
   jobsIn(db: Sql): JobsInStore | undefined {
     if (db !== this.o.sql) return undefined;
     return {
-      enqueueStatement: (input, now) => {
-        const delayMs = validateEnqueueInput(input);
-        return insertJobStatement({ ...input, availableAt: new Date(now.getTime() + delayMs) }, now);
-      },
+      enqueueStatement: (input, now) => insertJobStatement(newJob(input, now), now),
       withdrawStatement: withdrawJobStatement,
       committed: () => this.wakeConsumers(),
     };

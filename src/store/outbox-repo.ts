@@ -92,6 +92,23 @@ export async function claimDueHeads(
   return rows.map(entry).sort(bySeq);
 }
 
+/**
+ * Leases a lane's head if it is due and not leased, returning it. `lane`, `now` and `until` are SQL
+ * expressions (placeholders); `skip` leaves one more message out of the head's choice.
+ */
+function leaseLaneHeadSql(lane: string, now: string, until: string, skip = ''): string {
+  return `UPDATE outbox SET lease_until = ${until}
+     WHERE id = (SELECT id FROM outbox WHERE lane_id = ${lane} AND ${PENDING}${skip} ORDER BY seq LIMIT 1)
+       AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
+     RETURNING ${RETURNED}`;
+}
+
+const CLAIM_LANE_HEAD = leaseLaneHeadSql('$1', '$2', '$3');
+// Both parts read the table as it was before the statement, where `id` is still pending: hence `id <> $1`.
+const MARK_DELIVERED_CLAIM_NEXT = `WITH done AS (
+       UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1 RETURNING lane_id)
+     ${leaseLaneHeadSql('(SELECT lane_id FROM done)', '$2', '$3', ' AND id <> $1')}`;
+
 /** The lane's head if it is due and could be leased until `leaseUntil`; null otherwise. */
 export async function claimLaneHead(
   sql: Sql,
@@ -99,13 +116,7 @@ export async function claimLaneHead(
   now: Date,
   leaseUntil: Date,
 ): Promise<OutboxEntry | null> {
-  const { rows } = await sql.query<OutboxRow>(
-    `UPDATE outbox SET lease_until = $3
-     WHERE id = (SELECT id FROM outbox WHERE lane_id = $1 AND ${PENDING} ORDER BY seq LIMIT 1)
-       AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-     RETURNING ${RETURNED}`,
-    [laneId, now, leaseUntil],
-  );
+  const { rows } = await sql.query<OutboxRow>(CLAIM_LANE_HEAD, [laneId, now, leaseUntil]);
   return firstEntry(rows);
 }
 
@@ -123,16 +134,7 @@ export async function markDeliveredClaimNext(
   now: Date,
   leaseUntil: Date,
 ): Promise<OutboxEntry | null> {
-  // Both parts read the table as it was before the statement, where `id` is still pending: hence `id <> $1`.
-  const { rows } = await sql.query<OutboxRow>(
-    `WITH done AS (UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1 RETURNING lane_id)
-     UPDATE outbox SET lease_until = $3
-     WHERE id = (SELECT id FROM outbox WHERE lane_id = (SELECT lane_id FROM done) AND ${PENDING} AND id <> $1
-                 ORDER BY seq LIMIT 1)
-       AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-     RETURNING ${RETURNED}`,
-    [id, now, leaseUntil],
-  );
+  const { rows } = await sql.query<OutboxRow>(MARK_DELIVERED_CLAIM_NEXT, [id, now, leaseUntil]);
   return firstEntry(rows);
 }
 

@@ -136,9 +136,14 @@ export function preparedQueries(pg: Pick<PGlite, 'serializers'>): PreparedQuerie
     return args === '' ? `EXECUTE ${name}` : `EXECUTE ${name}(${args})`;
   }
 
-  async function run<Row>(target: Target, text: string, params: readonly unknown[]): Promise<SqlResult<Row>> {
+  /** The statement as `EXECUTE`, preparing it first if need be; undefined where it must run unprepared. */
+  async function executeFor(target: Target, text: string, params: readonly unknown[]) {
     const prepared = await preparedFor(target, text);
-    const execute = prepared && executeText(prepared, params);
+    return prepared && executeText(prepared, params);
+  }
+
+  async function run<Row>(target: Target, text: string, params: readonly unknown[]): Promise<SqlResult<Row>> {
+    const execute = await executeFor(target, text, params);
     if (execute === undefined) return unprepared<Row>(target, text, params);
     try {
       const results = await target.exec(execute);
@@ -163,8 +168,7 @@ export function preparedQueries(pg: Pick<PGlite, 'serializers'>): PreparedQuerie
     const parts: string[] = [];
     for (const [i, s] of statements.entries()) {
       const checked = withExpectation(s, i);
-      const prepared = checked && (await preparedFor(pg, checked.text));
-      const execute = prepared && checked && executeText(prepared, checked.params);
+      const execute = checked && (await executeFor(pg, checked.text, checked.params));
       if (execute === undefined) return undefined;
       parts.push(execute);
     }
