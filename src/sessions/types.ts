@@ -140,6 +140,8 @@ export interface OperationFailure {
   /** For the worker's own records; the machine never copies it into logs or messages. */
   readonly message: string;
   readonly retryAfterS?: number;
+  /** Vipps's traceId of the answer, for an operator's support case. */
+  readonly traceId?: string;
 }
 
 export type Input =
