@@ -1,7 +1,18 @@
 // ePayment response shapes and their runtime validators (vipps-protocol.md §6.3, §6.4). Only the fields the
 // gateway uses are checked and kept; Vipps may add fields at any time.
-import { array, boolean, integer, nonEmptyString, object, oneOf, optional, record, string } from './validate';
-import type { Validator } from './validate';
+import {
+  array,
+  boolean,
+  integer,
+  isKnown,
+  nonEmptyString,
+  object,
+  oneOfOrUnknown,
+  optional,
+  record,
+  string,
+} from './validate';
+import type { UnknownValue, Validator } from './validate';
 
 export const PAYMENT_STATES = ['CREATED', 'AUTHORIZED', 'ABORTED', 'EXPIRED', 'TERMINATED'] as const;
 /** `AUTHORIZED` stays after capture/refund/cancel: read `aggregate` for the money (§6.3). */
@@ -19,6 +30,16 @@ export const PAYMENT_EVENT_NAMES = [
 ] as const;
 export type PaymentEventName = (typeof PAYMENT_EVENT_NAMES)[number];
 
+// A state or event name this gateway does not know is read as an UnknownValue, not a malformed answer
+// (issue 12): callers must check with these before treating it as one of the known words.
+export function isPaymentState(state: string): state is PaymentState {
+  return isKnown(PAYMENT_STATES, state);
+}
+
+export function isPaymentEventName(name: string): name is PaymentEventName {
+  return isKnown(PAYMENT_EVENT_NAMES, name);
+}
+
 export interface ResponseAmount {
   readonly currency: string;
   readonly value: number;
@@ -34,7 +55,8 @@ export interface PaymentAggregate {
 /** `ModificationResponse`, returned by capture, cancel and refund. */
 export interface PaymentModification {
   readonly reference: string;
-  readonly state: PaymentState;
+  /** A state newer than this gateway is an UnknownValue: not final, never a failed operation. */
+  readonly state: PaymentState | UnknownValue;
   readonly amount: ResponseAmount;
   readonly aggregate: PaymentAggregate;
   readonly pspReference: string;
@@ -51,7 +73,7 @@ export interface Payment extends PaymentModification {
 export interface PaymentEvent {
   readonly reference: string;
   readonly pspReference: string;
-  readonly name: PaymentEventName;
+  readonly name: PaymentEventName | UnknownValue;
   readonly amount: ResponseAmount;
   readonly timestamp: string;
   /** Absent for some events (e.g. a CANCELLED made by Vipps); null on the wire is read as absent. */
@@ -63,7 +85,7 @@ const amount: Validator<ResponseAmount> = object({ currency: nonEmptyString, val
 
 const modificationShape = {
   reference: nonEmptyString,
-  state: oneOf(PAYMENT_STATES),
+  state: oneOfOrUnknown(PAYMENT_STATES),
   amount,
   aggregate: object({
     authorizedAmount: amount,
@@ -88,7 +110,7 @@ export const paymentEvents: Validator<PaymentEvent[]> = array(
   object({
     reference: nonEmptyString,
     pspReference: string,
-    name: oneOf(PAYMENT_EVENT_NAMES),
+    name: oneOfOrUnknown(PAYMENT_EVENT_NAMES),
     amount,
     timestamp: nonEmptyString,
     idempotencyKey: optional(string),

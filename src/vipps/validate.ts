@@ -47,6 +47,29 @@ export function oneOf<const T extends string>(values: readonly T[]): Validator<T
   };
 }
 
+/**
+ * A word Vipps sent where the API lists known ones (a payment state, an event name) that this gateway does not
+ * know. Branded so it cannot reach a place that expects a known word without a check (`isKnown`).
+ */
+export type UnknownValue = string & { readonly __unknownVippsWord: true };
+
+/**
+ * Like `oneOf`, but a word outside the list is kept as an UnknownValue instead of failing the whole response:
+ * Vipps adds states and event names over time, and a capture that succeeded must not turn into retries because
+ * its answer carries a new one (issue 12). Still a non-empty string, or the body is malformed.
+ */
+export function oneOfOrUnknown<const T extends string>(values: readonly T[]): Validator<T | UnknownValue> {
+  return (v, path) => {
+    if (typeof v !== 'string' || v === '')
+      throw new ValidationError(path, `one of ${values.join(' | ')} (or another non-empty word)`);
+    return v as T | UnknownValue;
+  };
+}
+
+export function isKnown<const T extends string>(values: readonly T[], v: string): v is T {
+  return (values as readonly string[]).includes(v);
+}
+
 export function optional<T>(inner: Validator<T>): OptionalValidator<T> {
   const check = (v: unknown, path: string): T | undefined =>
     v === undefined || v === null ? undefined : inner(v, path);

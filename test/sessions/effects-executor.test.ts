@@ -133,6 +133,75 @@ describe('create-payment', () => {
   });
 });
 
+describe('failures classified by Vipps error code, not status alone', () => {
+  it.each([
+    ['6280 capture failed, try again later', 400, '6280'],
+    ['6160 order processing', 400, '6160'],
+    ['3010 internal error', 400, '3010'],
+  ])('capture answered %s with a 4xx ⇒ capture-failed, retryable', async (_name, status, code) => {
+    const { result } = await run(fx.capture, vippsProblem(status, code));
+    expect(result).toMatchObject({ type: 'capture-failed', sessionId, status, code, retryable: true });
+  });
+
+  it('an unknown code with a 400 ⇒ not retryable (the machine reads or gives up, never repeats)', async () => {
+    const { result } = await run(fx.capture, vippsProblem(400, '99999'));
+    expect(result).toMatchObject({ type: 'capture-failed', status: 400, code: '99999', retryable: false });
+  });
+
+  it('403 without a code ⇒ not retryable: a configuration problem', async () => {
+    const { result } = await run(fx.create, problem(403, { title: 'Forbidden', status: 403 }));
+    expect(result).toMatchObject({ type: 'payment-create-failed', status: 403, retryable: false });
+  });
+
+  it('carries Vipps traceId for a support case', async () => {
+    const { result } = await run(fx.cancel, vippsProblem(400, '6250'));
+    expect(result).toMatchObject({ type: 'cancel-failed', code: '6250', retryable: true, traceId: 't' });
+  });
+});
+
+describe('a payment state newer than the gateway', () => {
+  it('capture answered 2xx with state PARTIALLY_SETTLED ⇒ capture-done with its aggregate', async () => {
+    const { result, lines } = await run(
+      fx.capture,
+      json(200, modificationBody({ state: 'PARTIALLY_SETTLED' })),
+    );
+    expect(result).toMatchObject({
+      type: 'capture-done',
+      sessionId,
+      aggregate: { capturedAmount: { value: 2500 }, cancelledAmount: { value: 2400 } },
+    });
+    expect(lines.join('\n')).toContain('"value":"PARTIALLY_SETTLED"');
+  });
+
+  it('cancel answered 2xx with an unknown state ⇒ cancel-done', async () => {
+    const { result } = await run(fx.cancel, json(200, modificationBody({ state: 'RELEASED_LATER' })));
+    expect(result).toMatchObject({ type: 'cancel-done', sessionId });
+  });
+
+  it('a read showing an unknown state feeds nothing back and is logged once, even when read twice', async () => {
+    const body = paymentBody({ reference: fx.get.reference, state: 'ON_HOLD_NEW' });
+    const first = await run(fx.get, json(200, body));
+    const second = await run(fx.get, json(200, body));
+    expect([first.result, second.result]).toEqual([null, null]);
+    const logged = [...first.lines, ...second.lines].map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 'warn', kind: 'payment state', value: 'ON_HOLD_NEW' }),
+    ]);
+  });
+
+  it('logs only the unknown word, cut to a safe alphabet and 40 characters', async () => {
+    const state = `WEIRD "state" ${'x'.repeat(60)}`;
+    const { result, lines } = await run(
+      fx.get,
+      json(200, paymentBody({ reference: fx.get.reference, state })),
+    );
+    expect(result).toBeNull();
+    const [line] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(line?.['value']).toBe(`WEIRDstate${'x'.repeat(30)}`);
+    expect(lines.join('\n')).not.toContain(fx.get.reference);
+  });
+});
+
 describe('capture, cancel, get', () => {
   it('capture ⇒ capture-done with the aggregate; the amount is the dispensed one', async () => {
     const { result, vipps } = await run(fx.capture, json(200, modificationBody()));

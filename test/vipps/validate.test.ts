@@ -1,4 +1,14 @@
-import { ValidationError, array, integer, object, oneOf, optional, string } from '../../src/vipps/validate';
+import {
+  ValidationError,
+  array,
+  integer,
+  isKnown,
+  object,
+  oneOf,
+  oneOfOrUnknown,
+  optional,
+  string,
+} from '../../src/vipps/validate';
 
 describe('response validators', () => {
   const item = object({ id: string, n: optional(integer), kind: oneOf(['A', 'B'] as const) });
@@ -29,5 +39,27 @@ describe('response validators', () => {
   it('rejects arrays and null where an object is expected', () => {
     expect(() => item([], 'body')).toThrow('body must be an object');
     expect(() => item(null, 'body')).toThrow('body must be an object');
+  });
+});
+
+describe('oneOfOrUnknown (states and event names Vipps may add)', () => {
+  const STATES = ['CREATED', 'AUTHORIZED'] as const;
+  const state = oneOfOrUnknown(STATES);
+
+  it('keeps a known word and an unknown one; isKnown tells them apart', () => {
+    expect(state('AUTHORIZED', 'body.state')).toBe('AUTHORIZED');
+    const later = state('PARTIALLY_SETTLED', 'body.state');
+    expect(later).toBe('PARTIALLY_SETTLED');
+    expect(isKnown(STATES, later)).toBe(false);
+    expect(isKnown(STATES, 'CREATED')).toBe(true);
+  });
+
+  it.each([
+    ['a number', 7],
+    ['an empty string', ''],
+    ['null', null],
+  ])('still rejects %s', (_name, value) => {
+    expect(() => state(value, 'body.state')).toThrow(ValidationError);
+    expect(() => state(value, 'body.state')).toThrow('body.state must be one of CREATED | AUTHORIZED');
   });
 });
