@@ -1,12 +1,13 @@
 // Validates an `epayments.payment.*.v1` payload (vipps-protocol.md §6.5).
 import type { FieldCheck } from './checkin-event';
-import { PAYMENT_EVENT_NAMES, type PaymentEventName } from '../vipps/epayment-types';
+import { isPaymentEventName, PAYMENT_EVENT_NAMES, type PaymentEventName } from '../vipps/epayment-types';
 import type { EpaymentEvent } from './event-types';
 import { type JsonObject, isObject, nonEmptyString } from './fields';
 import { isIsoDateTime } from './iso-date';
 
+/** A name this gateway knows; events.ts drops any other (answered 2xx) before parseEpayment sees it. */
 export function isEpaymentEventName(value: unknown): value is PaymentEventName {
-  return typeof value === 'string' && (PAYMENT_EVENT_NAMES as readonly string[]).includes(value);
+  return typeof value === 'string' && isPaymentEventName(value);
 }
 
 export function parseEpayment(obj: JsonObject): FieldCheck<EpaymentEvent> {

@@ -12,7 +12,10 @@ export interface CheckinEvent {
   readonly initiatedAt: string;
 }
 
-/** `epayments.payment.*.v1`: all eight events share this shape; only `name` differs. */
+/**
+ * `epayments.payment.*.v1`: all eight events share this shape; only `name` differs. A name Vipps adds later is
+ * not one of these: intake answers it 2xx and drops it (events.ts), so `name` here is always a known one.
+ */
 export interface EpaymentEvent {
   readonly msn: string;
   readonly reference: string;

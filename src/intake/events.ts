@@ -4,6 +4,8 @@ import { parseCheckin } from './checkin-event';
 import { isEpaymentEventName, parseEpayment } from './epayment-event';
 import type { VippsEvent } from './event-types';
 import { isObject } from './fields';
+import type { Logger } from '../log';
+import { safeWord, warnUnknownOnce } from '../vipps/unknown-words';
 
 export type UnusableBodyReason = 'invalid_json' | 'unknown_shape' | 'unsupported_event_type';
 
@@ -26,7 +28,8 @@ function quote(value: string): string {
   return JSON.stringify(value.slice(0, 100));
 }
 
-export function parseEvent(rawBody: Buffer): ParseEventResult {
+/** `log`, when given, gets one warn line per ePayment event name this process has not met before. */
+export function parseEvent(rawBody: Buffer, log?: Logger): ParseEventResult {
   const decoded = decodeJson(rawBody);
   if (!decoded.ok) return { ok: false, reason: 'invalid_json', detail: 'the body is not valid UTF-8 JSON' };
   const obj = decoded.json;
@@ -39,9 +42,13 @@ export function parseEvent(rawBody: Buffer): ParseEventResult {
       : { ok: false, reason: 'unknown_shape', detail: `user.checked-in.v1: ${r.detail}` };
   }
   if ('reference' in obj && 'pspReference' in obj) {
-    // An ePayment-shaped event with a name we do not know is a newer event type, not garbage.
-    if (typeof obj['name'] === 'string' && !isEpaymentEventName(obj['name']))
-      return { ok: false, reason: 'unsupported_event_type', detail: `ePayment event ${quote(obj['name'])}` };
+    // An ePayment-shaped event with a name we do not know is a newer event type, not garbage: answered 2xx,
+    // dropped and counted (architecture §1, issue 12). Only the name, cut to a safe word, reaches the detail.
+    const name = obj['name'];
+    if (typeof name === 'string' && !isEpaymentEventName(name)) {
+      if (log) warnUnknownOnce(log, 'payment event name', name);
+      return { ok: false, reason: 'unsupported_event_type', detail: `ePayment event "${safeWord(name)}"` };
+    }
     const r = parseEpayment(obj);
     return r.ok
       ? { ok: true, value: { kind: 'epayment', event: r.event } }

@@ -1,4 +1,5 @@
 import { parseEvent } from '../../src/intake/events';
+import { capturingLogger } from '../queue/queue-test-helpers';
 
 const TOKEN = 'c2VjcmV0LWN1c3RvbWVyLXRva2VuLTE1LW1pbg==';
 const checkin = {
@@ -81,6 +82,26 @@ describe('parseEvent: epayments.payment.*.v1', () => {
       reason: 'unsupported_event_type',
       detail: 'ePayment event "REFUND_FAILED"',
     });
+  });
+
+  it('cuts an unknown name to a safe word (letters, digits, _ and -, 40 at most) in the detail', () => {
+    const name = `NEW "event" ${'y'.repeat(60)}`;
+    expect(parse({ ...payment, name })).toEqual({
+      ok: false,
+      reason: 'unsupported_event_type',
+      detail: `ePayment event "NEWevent${'y'.repeat(32)}"`,
+    });
+  });
+
+  it('logs an unknown name once per process when given a logger, however often it comes', () => {
+    const { logger, lines } = capturingLogger();
+    const body = Buffer.from(JSON.stringify({ ...payment, name: 'PAYOUT_DELAYED' }));
+    expect(parseEvent(body, logger)).toMatchObject({ ok: false, reason: 'unsupported_event_type' });
+    expect(parseEvent(body, logger)).toMatchObject({ ok: false, reason: 'unsupported_event_type' });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'warn', kind: 'payment event name', value: 'PAYOUT_DELAYED' }),
+    ]);
+    expect(lines.join('\n')).not.toContain(payment.reference);
   });
 
   it.each([

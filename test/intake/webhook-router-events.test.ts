@@ -119,6 +119,11 @@ describe.each<Via>(['fast path', 'express route'])('via the %s', (via) => {
         '{"agreementId":"agr_1","eventType":"recurring.charge-reserved.v1"}',
         'unsupported_event_type',
       ],
+      [
+        'an ePayment event whose name Vipps added later',
+        JSON.stringify(payment({ name: 'CAPTURE_REVERSED' })),
+        'unsupported_event_type',
+      ],
     ])('%s ⇒ 200 dropped %s, raw body kept in intake_dead_letters', async (_name, body, reason) => {
       const req = h.sign(body);
       const res = await h.send(req);
@@ -134,6 +139,15 @@ describe.each<Via>(['fast path', 'express route'])('via the %s', (via) => {
         },
       ]);
       expect(await counter(h.metrics.drops, { reason })).toBe(1);
+    });
+
+    it('an ePayment event with an unknown name for a known payment ⇒ 200 dropped, counted, nothing queued', async () => {
+      const res = await h.send(h.sign(payment({ name: 'PARTIALLY_SETTLED' })));
+      expect([res.status, res.body]).toEqual([200, { status: 'dropped', code: 'unsupported_event_type' }]);
+      expect(await h.queue.jobs()).toHaveLength(0);
+      expect(await counter(h.metrics.drops, { reason: 'unsupported_event_type' })).toBe(1);
+      expect(await counter(h.metrics.webhookRequests, { outcome: 'dropped' })).toBe(1);
+      expect(h.logs()).toContain('ePayment event \\"PARTIALLY_SETTLED\\"');
     });
 
     it('keeps non-UTF-8 bytes exactly', async () => {
