@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { EmulatorState } from './state';
+import type { Currency, EmulatorState } from './state';
 import type { Timers } from './timers';
 
 export interface EmulatorSettings {
@@ -29,6 +29,14 @@ export interface EmulatorSettings {
   readonly maxDeliveryRecords: number;
   /** Overrides the base of `qrImageUrl` and `redirectUrl`; otherwise taken from the request's Host. */
   readonly publicBaseUrl: string | undefined;
+  /** How long after the reservation capture/cancel and refund are allowed (payment-rules.ts). */
+  readonly deadlines: PaymentDeadlines;
+}
+
+export interface PaymentDeadlines {
+  /** Capture and cancel, per currency (the sales unit's market). */
+  readonly captureMs: Readonly<Record<Currency, number>>;
+  readonly refundMs: number;
 }
 
 export interface EmulatorContext {

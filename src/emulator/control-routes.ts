@@ -1,21 +1,22 @@
-// The emulator's own control API under /emulator/v1/ (paths are a contract): simulate scans, inspect payments
-// and webhook deliveries, inject faults, reset. Not part of Vipps; errors use the gateway's problem+json shape.
+// The emulator's own control API under /emulator/v1/ (paths are a contract): simulate scans, inspect and adjust
+// payments (control-payments.ts), set sales-unit rules (control-merchants.ts), list webhook deliveries, inject
+// faults (fault-body.ts), reset. Not part of Vipps; errors use the gateway's problem+json shape.
 import express, { type Request, type Response, type Router } from 'express';
 import { sendProblem } from '../http/problem';
 import type { EmulatorContext } from './context';
+import { merchantsControlRouter } from './control-merchants';
+import { paymentsControlRouter } from './control-payments';
+import { invalid } from './control-problem';
 import { parseControllerBehavior } from './controller-behavior';
-import { faultView, parseFault, seededRandom } from './faults';
-import { aggregateView, settle } from './payments';
+import { FAULT_OPERATIONS, faultView, parseFault } from './fault-body';
+import { seededRandom } from './faults';
+import { settle } from './payments';
 import { simulateScan, UnknownQrError } from './scans';
 import type { SimulatedController } from './simulated-controller';
-import { paymentKey, resetState, type CustomerBehavior, type FaultApi } from './state';
+import { faultKey, paymentKey, resetState, type CustomerBehavior, type EpaymentOperation } from './state';
 
 const BASE = '/emulator/v1';
 const ACTIONS = ['approve', 'reject', 'ignore'];
-
-function invalid(res: Response, detail: string): void {
-  sendProblem(res, { status: 400, code: 'emulator.invalid-request', title: 'Invalid request', detail });
-}
 
 function parseBehavior(v: unknown): CustomerBehavior | string | undefined {
   if (v === undefined) return undefined;
@@ -54,29 +55,8 @@ export function controlRouter(ctx: EmulatorContext, hooks: ControlHooks): Router
     }
   });
 
-  router.get(`${BASE}/payments`, (req, res) => {
-    const { msn, reference } = req.query;
-    const payments = [...ctx.state.payments.values()]
-      .filter(
-        (p) => (msn === undefined || p.msn === msn) && (reference === undefined || p.reference === reference),
-      )
-      .map((p) => {
-        settle(ctx, p);
-        return {
-          msn: p.msn,
-          reference: p.reference,
-          state: p.state,
-          amount: p.amount,
-          aggregate: aggregateView(p),
-          createCalls: p.createCalls,
-          userFlow: p.userFlow,
-          customer: p.customerKind,
-          createdAt: new Date(p.createdAt).toISOString(),
-          events: p.events.map((e) => e.name),
-        };
-      });
-    res.json({ payments });
-  });
+  router.use(paymentsControlRouter(ctx));
+  router.use(merchantsControlRouter(ctx));
 
   router.get(`${BASE}/deliveries`, (req, res) => {
     const { event, reference } = req.query;
@@ -95,14 +75,23 @@ export function controlRouter(ctx: EmulatorContext, hooks: ControlHooks): Router
     const parsed = parseFault(req.body);
     if ('errors' in parsed) return invalid(res, parsed.errors.join('; '));
     if (parsed.seed !== undefined) ctx.random = seededRandom(parsed.seed);
-    ctx.state.faults.set(parsed.fault.api, parsed.fault);
+    ctx.state.faults.set(faultKey(parsed.fault.api, parsed.fault.operation), parsed.fault);
     res.status(201).json({ faults: [...ctx.state.faults.values()].map(faultView) });
   });
 
+  // ?api=X removes every fault of X (API-wide and per operation); ?operation=Y only the epayment/Y one.
   router.delete(`${BASE}/faults`, (req, res) => {
-    const api = req.query['api'];
-    if (typeof api === 'string') ctx.state.faults.delete(api as FaultApi);
-    else ctx.state.faults.clear();
+    const { api, operation } = req.query;
+    const faults = ctx.state.faults;
+    if (operation !== undefined) {
+      if (typeof operation !== 'string' || !FAULT_OPERATIONS.includes(operation as EpaymentOperation))
+        return invalid(res, `operation must be one of ${FAULT_OPERATIONS.join(', ')}`);
+      if (api !== undefined && api !== 'epayment')
+        return invalid(res, 'operation is for the epayment API: give api epayment or omit it');
+      faults.delete(faultKey('epayment', operation as EpaymentOperation));
+    } else if (typeof api === 'string') {
+      for (const [key, fault] of faults) if (fault.api === api) faults.delete(key);
+    } else faults.clear();
     res.status(204).end();
   });
 

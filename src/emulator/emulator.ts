@@ -13,10 +13,11 @@ import { controlRouter } from './control-routes';
 import { createDeliveries, VIPPS_RETRY_DELAYS_MS } from './deliveries';
 import { epaymentRouter } from './epayment-routes';
 import { faultInjector, seededRandom } from './faults';
+import { VIPPS_DEADLINES } from './payment-rules';
 import { problemBody, qrErrorBody } from './problem';
 import { qrImageRouter, qrRouter } from './qr-routes';
 import { simulateScan, type ScanInput, type ScanResult } from './scans';
-import { createState, type EmulatorState } from './state';
+import { createState, type Currency, type EmulatorState } from './state';
 import { createTimers } from './timers';
 import { accessTokenRouter } from './tokens';
 import { webhooksRouter } from './webhooks-routes';
@@ -50,6 +51,14 @@ export interface EmulatorOptions {
   readonly seed?: number;
   /** Delivery records kept for GET /emulator/v1/deliveries; default 10 000. */
   readonly maxDeliveryRecords?: number;
+  /**
+   * Capture/cancel and refund deadlines after the reservation, in ms; defaults are Vipps's (payment-rules.ts):
+   * capture NOK 180 days, DKK and EUR 14 days; refund 365 days. Shorten them to test the refusals.
+   */
+  readonly deadlines?: {
+    readonly captureMs?: Partial<Readonly<Record<Currency, number>>>;
+    readonly refundMs?: number;
+  };
 }
 
 export interface RunningEmulator {
@@ -85,6 +94,10 @@ function settingsFrom(o: EmulatorOptions): EmulatorSettings {
     maxCheckinRegistrations: o.webhookLimits?.checkedIn ?? Number.POSITIVE_INFINITY,
     maxDeliveryRecords: o.maxDeliveryRecords ?? 10_000,
     publicBaseUrl: o.publicBaseUrl,
+    deadlines: {
+      captureMs: { ...VIPPS_DEADLINES.captureMs, ...o.deadlines?.captureMs },
+      refundMs: o.deadlines?.refundMs ?? VIPPS_DEADLINES.refundMs,
+    },
   };
 }
 

@@ -1,13 +1,14 @@
 // Injected faults for the emulated Vipps APIs (never the control API): added latency, error responses
-// (429/500/503/...) and timeouts (the request is held unanswered), each with a rate drawn from the injected
-// seeded RNG so a run can be repeated exactly. One fault per API; '*' applies where an API has none.
+// (429/500/503/..., or any status with a Vipps error code) and timeouts (the request is held unanswered), each
+// with a rate drawn from the injected seeded RNG so a run can be repeated exactly. One fault per API or ePayment
+// operation (fault-body.ts): `epayment/capture` wins over `epayment`, which wins over '*'. A succeedThenFail
+// fault lets the call change state and replaces its answer: "the capture went through, the answer was lost".
 import type { NextFunction, Request, Response } from 'express';
 import type { EmulatorContext } from './context';
+import { ERROR_CODE_TITLES } from './fault-body';
 import { EmulatedApiError, type ErrorShape, sendRendered } from './problem';
-import type { Fault, FaultApi } from './state';
+import { faultKey, type EpaymentOperation, type Fault, type FaultApi } from './state';
 
-export const FAULT_APIS: readonly FaultApi[] = ['epayment', 'qr', 'webhooks', 'token', '*'];
-export const FAULT_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 /** A "timed out" request is answered by nobody; the socket is destroyed after this long at most. */
 const HOLD_MS = 60_000;
 
@@ -23,85 +24,88 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Validates a control-API fault body; returns the fault or a list of problems. */
-export function parseFault(body: unknown): { fault: Fault; seed?: number } | { errors: string[] } {
-  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const errors: string[] = [];
-  const rate = (name: string): number => {
-    const v = b[name] ?? 0;
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) errors.push(`${name} must be a number from 0 to 1`);
-    return typeof v === 'number' ? v : 0;
-  };
-  const api = b['api'];
-  if (typeof api !== 'string' || !FAULT_APIS.includes(api as FaultApi))
-    errors.push(`api must be one of ${FAULT_APIS.join(', ')}`);
-  const latencyMs = b['latencyMs'] ?? 0;
-  if (typeof latencyMs !== 'number' || !Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 60_000)
-    errors.push('latencyMs must be an integer from 0 to 60000');
-  const statuses = b['statuses'] ?? [500];
-  if (
-    !Array.isArray(statuses) ||
-    statuses.length === 0 ||
-    statuses.some((s) => !FAULT_STATUSES.includes(s as number))
-  )
-    errors.push(`statuses must be a non-empty array of ${FAULT_STATUSES.join(', ')}`);
-  const times = b['times'];
-  if (times !== undefined && (typeof times !== 'number' || !Number.isInteger(times) || times < 1))
-    errors.push('times must be a positive integer');
-  const seed = b['seed'];
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed)))
-    errors.push('seed must be an integer');
-  const errorRate = rate('errorRate');
-  const timeoutRate = rate('timeoutRate');
-  if (errors.length > 0) return { errors };
-  const fault: Fault = {
-    api: api as FaultApi,
-    latencyMs: latencyMs as number,
-    errorRate,
-    statuses: statuses as number[],
-    timeoutRate,
-    remaining: times as number | undefined,
-  };
-  return seed === undefined ? { fault } : { fault, seed: seed as number };
+const EPAYMENT_PATH = /^\/v1\/payments(?:\/([^/]+)(?:\/(capture|cancel|refund|events))?)?\/?$/;
+
+/** Which ePayment operation a request under /epayment is; undefined for the event log and the test approve. */
+export function epaymentOperation(method: string, path: string): EpaymentOperation | undefined {
+  const m = EPAYMENT_PATH.exec(path);
+  if (!m) return undefined;
+  const [, reference, action] = m;
+  if (reference === undefined) return method === 'POST' ? 'create' : undefined;
+  if (action === undefined) return method === 'GET' ? 'get' : undefined;
+  return method === 'POST' && action !== 'events' ? (action as EpaymentOperation) : undefined;
 }
 
-export function faultView(f: Fault): object {
-  return { ...f, remaining: f.remaining ?? null };
+function faultFor(ctx: EmulatorContext, api: Exclude<FaultApi, '*'>, req: Request): Fault | undefined {
+  const operation = api === 'epayment' ? epaymentOperation(req.method, req.path) : undefined;
+  const faults = ctx.state.faults;
+  return (
+    (operation === undefined ? undefined : faults.get(faultKey(api, operation))) ??
+    faults.get(api) ??
+    faults.get('*')
+  );
 }
 
-/** Middleware for one API: applies its fault (or the '*' one) before auth, as an upstream failure would. */
+function injectedError(ctx: EmulatorContext, fault: Fault, api: string): EmulatedApiError {
+  const status = fault.statuses[Math.floor(ctx.random() * fault.statuses.length)] ?? 500;
+  const title =
+    (fault.errorCode === undefined ? undefined : ERROR_CODE_TITLES[fault.errorCode]) ??
+    (status === 429 ? 'Too Many Requests' : 'Injected fault');
+  const scope = fault.operation === undefined ? api : `${api} ${fault.operation}`;
+  return new EmulatedApiError(
+    status,
+    title,
+    `Fault injected by the emulator for the ${scope} API.`,
+    fault.errorCode === undefined ? [] : [{ name: 'ErrorCode', reason: fault.errorCode }],
+    status === 429 || status === 503 ? { 'Retry-After': '1' } : {},
+  );
+}
+
+/** Runs `answer` instead of the route's own answer, whether the route sends a body or only ends. */
+function replaceAnswer(res: Response, answer: () => void): void {
+  const { send, end } = res;
+  const take = (): Response => {
+    res.send = send;
+    res.end = end;
+    answer();
+    return res;
+  };
+  res.send = take as Response['send'];
+  res.end = take as Response['end'];
+}
+
+/** Middleware for one API: applies its fault before auth, as an upstream failure would. */
 export function faultInjector(
   ctx: EmulatorContext,
   api: Exclude<FaultApi, '*'>,
   shape: ErrorShape,
   held: Set<Response>,
 ) {
+  const hold = (res: Response): void => {
+    held.add(res);
+    res.on('close', () => held.delete(res));
+    ctx.timers.after(HOLD_MS, () => res.destroy());
+  };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const fault = ctx.state.faults.get(api) ?? ctx.state.faults.get('*');
+    const fault = faultFor(ctx, api, req);
     if (!fault) return next();
     if (fault.remaining !== undefined) {
       fault.remaining -= 1;
-      if (fault.remaining <= 0) ctx.state.faults.delete(fault.api);
+      const key = faultKey(fault.api, fault.operation);
+      if (fault.remaining <= 0 && ctx.state.faults.get(key) === fault) ctx.state.faults.delete(key);
     }
     if (fault.latencyMs > 0) await new Promise<void>((resolve) => ctx.timers.after(fault.latencyMs, resolve));
     const roll = ctx.random();
-    if (roll < fault.timeoutRate) {
-      held.add(res);
-      res.on('close', () => held.delete(res));
-      ctx.timers.after(HOLD_MS, () => res.destroy());
-      return;
-    }
-    if (roll < fault.timeoutRate + fault.errorRate) {
-      const status = fault.statuses[Math.floor(ctx.random() * fault.statuses.length)] ?? 500;
-      const err = new EmulatedApiError(
-        status,
-        status === 429 ? 'Too Many Requests' : 'Injected fault',
-        `Fault injected by the emulator for the ${api} API.`,
-      );
+    let answer: (() => void) | undefined;
+    if (roll < fault.timeoutRate) answer = () => hold(res);
+    else if (roll < fault.timeoutRate + fault.errorRate) {
+      const err = injectedError(ctx, fault, api);
       const rendered = shape(err, req.originalUrl.split('?')[0] ?? req.path);
-      sendRendered(res, rendered, status === 429 || status === 503 ? { 'Retry-After': '1' } : {});
-      return;
+      answer = () => sendRendered(res, rendered, err.headers);
     }
+    if (answer === undefined) return next();
+    if (!fault.succeedThenFail) return answer();
+    replaceAnswer(res, answer);
     next();
   };
 }

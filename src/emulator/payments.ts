@@ -4,6 +4,12 @@
 import { randomInt } from 'node:crypto';
 import type { EmulatorContext } from './context';
 import type { CreateRequest } from './epayment-validate';
+import {
+  assertCancelWindow,
+  assertCaptureAllowed,
+  assertCaptureWindow,
+  assertRefundWindow,
+} from './payment-rules';
 import { EmulatedApiError } from './problem';
 import type { CustomerBehavior, Money, Payment, PaymentEventName, PaymentState } from './state';
 import { paymentKey } from './state';
@@ -48,7 +54,10 @@ function transition(
 ): void {
   if (p.state !== 'CREATED') return;
   p.state = to;
-  if (to === 'AUTHORIZED') p.aggregate.authorized = p.amount.value;
+  if (to === 'AUTHORIZED') {
+    p.aggregate.authorized = p.amount.value;
+    p.authorizedAt = ctx.clock.now().getTime();
+  }
   record(ctx, p, to, p.amount, key);
 }
 
@@ -145,8 +154,10 @@ export function capture(ctx: EmulatorContext, p: Payment, m: Money, key: string)
   const remaining = p.aggregate.authorized - p.aggregate.captured - p.aggregate.cancelled;
   if (remaining === 0 && p.aggregate.cancelled > 0)
     throw coded(400, '6070', 'Cannot capture a cancelled payment', 'The remaining amount was cancelled.');
+  assertCaptureWindow(ctx, p);
   if (m.value > remaining)
     throw coded(400, '6090', 'Capture amount too high', `At most ${remaining} can still be captured.`);
+  assertCaptureAllowed(ctx, p, m.value, remaining);
   p.aggregate.captured += m.value;
   record(ctx, p, 'CAPTURED', m, key);
 }
@@ -160,6 +171,7 @@ export function refund(ctx: EmulatorContext, p: Payment, m: Money, key: string):
       'Attempted refund before reservation',
       'Cannot refund a payment that is not reserved.',
     );
+  assertRefundWindow(ctx, p);
   const refundable = p.aggregate.captured - p.aggregate.refunded;
   if (m.value > refundable)
     throw coded(400, '6150', 'Not enough refundable', `At most ${refundable} can be refunded.`);
@@ -189,6 +201,7 @@ export function cancel(ctx: EmulatorContext, p: Payment, transactionOnly: boolea
       'The full amount is captured; refund instead.',
     );
   if (remaining === 0) return;
+  assertCancelWindow(ctx, p);
   p.aggregate.cancelled += remaining;
   record(ctx, p, 'CANCELLED', { currency: p.amount.currency, value: remaining }, key);
 }

@@ -56,7 +56,16 @@ export interface Payment {
   outcome?: { readonly state: 'AUTHORIZED' | 'ABORTED'; readonly at: number };
   /** When a still-CREATED payment becomes EXPIRED (the user timeout, §6.2). */
   expiresAt: number;
+  /** When the reservation was made (AUTHORIZED); the capture, cancel and refund deadlines count from here. */
+  authorizedAt?: number;
 }
+
+/** Per sales unit (MSN) settings that Vipps keeps on its side; set through the control API. */
+export interface MerchantSettings {
+  /** False ⇒ a capture must take the whole remaining reservation (error 6140), as for some sales units. */
+  readonly partialCapture: boolean;
+}
+export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = { partialCapture: true };
 
 export interface CustomerToken {
   readonly msn: string;
@@ -99,12 +108,20 @@ export interface DeliveryRecord {
 }
 
 export type FaultApi = 'epayment' | 'qr' | 'webhooks' | 'token' | '*';
+/** The ePayment calls a fault can be scoped to (the event log and the test approve are not among them). */
+export type EpaymentOperation = 'create' | 'get' | 'capture' | 'cancel' | 'refund';
 export interface Fault {
   readonly api: FaultApi;
+  /** Only this ePayment operation; undefined = every call of `api`. */
+  readonly operation: EpaymentOperation | undefined;
   readonly latencyMs: number;
   readonly errorRate: number;
   readonly statuses: readonly number[];
   readonly timeoutRate: number;
+  /** The Vipps code put in the problem body's `extraDetails` as `ErrorCode`; undefined = none. */
+  readonly errorCode: string | undefined;
+  /** The call is carried out, then answered with the error (or held unanswered) instead of its result. */
+  readonly succeedThenFail: boolean;
   /** How many more requests the fault may touch; undefined = until cleared. */
   remaining: number | undefined;
 }
@@ -125,7 +142,9 @@ export interface EmulatorState {
   readonly idempotency: Map<string, StoredResponse>;
   /** Accepted request times (ms) per rate-limit key, oldest first. */
   readonly rateWindows: Map<string, number[]>;
-  readonly faults: Map<FaultApi, Fault>;
+  /** One fault per `faultKey(api, operation)`: `epayment/capture` beats `epayment`, which beats `*`. */
+  readonly faults: Map<string, Fault>;
+  readonly merchants: Map<string, MerchantSettings>;
 }
 
 export function createState(): EmulatorState {
@@ -138,6 +157,7 @@ export function createState(): EmulatorState {
     idempotency: new Map(),
     rateWindows: new Map(),
     faults: new Map(),
+    merchants: new Map(),
   };
 }
 
@@ -150,7 +170,10 @@ export function resetState(state: EmulatorState): void {
   state.idempotency.clear();
   state.rateWindows.clear();
   state.faults.clear();
+  state.merchants.clear();
 }
 
 export const paymentKey = (msn: string, reference: string): string => `${msn}/${reference}`;
+export const faultKey = (api: FaultApi, operation?: EpaymentOperation): string =>
+  operation === undefined ? api : `${api}/${operation}`;
 export const qrKey = (msn: string, merchantQrId: string): string => `${msn}/${merchantQrId}`;

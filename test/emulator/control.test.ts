@@ -97,10 +97,12 @@ describe('emulator control API', () => {
             capturedAmount: { currency: 'NOK', value: 0 },
             refundedAmount: { currency: 'NOK', value: 0 },
           },
+          refunds: [],
           createCalls: 1,
           userFlow: 'PUSH_MESSAGE',
           customer: 'customerToken',
           createdAt: h.clock.now().toISOString(),
+          authorizedAt: null,
           events: ['CREATED'],
         },
       ]);

@@ -99,9 +99,14 @@ export async function scan(
   return (await res.json()) as { customerToken: string; initiatedAt: string };
 }
 
-export function createBody(reference: string, customerToken: string, value = 4900): Record<string, unknown> {
+export function createBody(
+  reference: string,
+  customerToken: string,
+  value = 4900,
+  currency = 'NOK',
+): Record<string, unknown> {
   return {
-    amount: { currency: 'NOK', value },
+    amount: { currency, value },
     paymentMethod: { type: 'WALLET' },
     customer: { customerToken },
     customerInteraction: 'CUSTOMER_PRESENT',
