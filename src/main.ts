@@ -17,6 +17,11 @@ import { releaseStaleLeases } from './store/release-stale-leases';
 import { createVippsClient, type VippsClient, type VippsClientOptions } from './vipps/client';
 import { createChannelRegistry } from './channels/registry';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
+import {
+  createSettlementRunner,
+  type SettlementRunner,
+  type SettlementRunnerOptions,
+} from './settlement/runner';
 import { createControllerService } from './sessions/controller-service';
 import { createControllerRouter } from './controller-api/routes';
 import { parseControllerKeys } from './controller-api/controller-keys';
@@ -54,6 +59,8 @@ export interface Gateway {
   readonly sandboxControllerKey: string | undefined;
   /** Live list of accepted webhook secrets (the sandbox adds the emulator's at start). */
   readonly webhookSecrets: string[];
+  /** The settlement runner of a `work`/`all` process (undefined for `serve`). */
+  readonly settlements: SettlementRunner | undefined;
   /** Stop accepting, finish in-flight requests and jobs, close the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -78,6 +85,8 @@ export interface StartOptions {
   readonly vipps?: Pick<VippsClientOptions, 'timeoutMs' | 'deadlineMs' | 'retry'>;
   /** Worker tuning: session timing, queue consumer, outbox, sweeper. */
   readonly worker?: Pick<WorkerOptions, 'timing' | 'consume' | 'outbox' | 'sweeper'>;
+  /** Settlement runner tuning (tests run days of Vipps time limits on an injected clock). */
+  readonly settlement?: Pick<SettlementRunnerOptions, 'timing' | 'intervalMs' | 'leaseMs' | 'batchSize'>;
   /** Benchmark hook (src/runtime/trace.ts); absent = nothing traced. */
   readonly trace?: Trace;
 }
@@ -221,6 +230,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     routers.push(adminRouter({ queue, adminToken: config.adminToken }), ...(options.extraRouters ?? []));
 
     let worker: Worker | undefined;
+    let settlements: SettlementRunner | undefined;
     if (role !== 'serve') {
       let channels = createChannelRegistry({
         fetch: fetchFn,
@@ -242,8 +252,19 @@ export async function startGateway(config: Config, options: StartOptions): Promi
           logger,
         );
       }
+      const runner = createSettlementRunner({
+        ...options.settlement,
+        db: store.db,
+        epayment: vipps.epayment,
+        clock,
+        logger,
+        metrics,
+        outbox: { wake: () => worker?.outbox.wake() },
+      });
+      settlements = runner;
       worker = createWorker({
         ...options.worker,
+        settlements: runner,
         queue,
         db: store.db,
         vipps,
@@ -255,9 +276,13 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         concurrency: config.workerConcurrency,
       });
       worker.start();
+      runner.start();
       const running = worker;
       // After the HTTP server stops taking work, before the store closes.
-      closers.splice(1, 0, () => running.stop());
+      closers.splice(1, 0, async () => {
+        await running.stop();
+        await runner.stop();
+      });
     }
 
     const app = createApp({
@@ -306,6 +331,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       vipps,
       emulator,
       simulatedController,
+      settlements,
       sandboxControllerKey: sandboxKey,
       webhookSecrets,
       close: () => (closing ??= close()),

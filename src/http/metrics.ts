@@ -1,7 +1,8 @@
 // Prometheus metrics, one registry per app instance so tests can run several apps in one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SettlementMetrics } from '../settlement/metrics';
 
-export interface Metrics {
+export interface Metrics extends SettlementMetrics {
   readonly registry: Registry;
   /** Webhook requests by outcome: accepted, duplicate, dropped, rejected (4xx), error (5xx). */
   readonly webhookRequests: Counter<'outcome'>;
@@ -58,6 +59,28 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'checkin_sessions_ended_total',
       help: 'Lane sessions that reached a final state',
       labelNames: ['kind', 'state'],
+      registers,
+    }),
+    settlementOutstanding: new Gauge({
+      name: 'checkin_settlement_outstanding',
+      help: 'Payments whose settlement still owes an operation, by the operation owed (capture, cancel, refund, verify)',
+      labelNames: ['operation'],
+      registers,
+    }),
+    settlementOutstandingAmount: new Gauge({
+      name: 'checkin_settlement_outstanding_amount',
+      help: 'Amount still owed by open settlements, in minor units (øre, cents), by operation',
+      labelNames: ['operation'],
+      registers,
+    }),
+    settlementOldestOutstandingSeconds: new Gauge({
+      name: 'checkin_settlement_oldest_outstanding_seconds',
+      help: 'Age of the oldest settlement still open (0 when none)',
+      registers,
+    }),
+    settlementNeedsAttention: new Gauge({
+      name: 'checkin_settlement_needs_attention',
+      help: 'Payments whose settlement cannot finish on its own and needs an operator',
       registers,
     }),
     vippsCalls: new Counter({

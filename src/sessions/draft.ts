@@ -20,6 +20,8 @@ export class Draft {
   private saleChange: { value: OpenSale | null } | null = null;
   private outcome: Outcome = { kind: 'applied' };
   private changed: boolean;
+  /** Set when the session ends before Vipps confirmed its money: the settlement takes the rest over. */
+  settlementOwed = false;
 
   constructor(
     readonly ctx: StepContext,

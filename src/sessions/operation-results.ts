@@ -1,6 +1,8 @@
-// Results of the ePayment calls the machine asked for. Retries are the machine's: a retryable failure arms
-// the `retry` timer with backoff (within the token's lifetime for a create); the timer re-issues the same
-// call with the same Idempotency-Key. Only the give-up decisions below end a session on an error.
+// Results of the ePayment calls the machine asked for. A create's retries are the machine's: a retryable
+// failure arms the `retry` timer with backoff within the token's lifetime; the timer re-issues the same call
+// with the same Idempotency-Key. A capture or cancel is tried once in the session: if it fails, or its answer
+// never comes back, the session ends for the customer at once (the lane is free for the next one) and the
+// payment's settlement (src/settlement/) reads the payment and works the money to the end.
 import type { Draft } from './draft';
 import { isFinalState } from './session-state';
 import { retryDelayS, tokenUsableUntilMs } from './timing';
@@ -22,7 +24,8 @@ const CODE_INVALID_TOKEN = '4050';
 const CODE_PUSH_NOT_ALLOWED = '5080';
 
 function failureFields(f: OperationFailure): Record<string, string | number | null> {
-  return { code: f.code ?? null, status: f.status ?? null }; // never f.message: it may echo request data
+  // never f.message: it may echo request data
+  return { code: f.code ?? null, status: f.status ?? null, traceId: f.traceId ?? null };
 }
 
 function notPending(d: Draft): void {
@@ -48,28 +51,33 @@ function scheduleRetry(d: Draft, op: Operation, f: OperationFailure): boolean {
   return true;
 }
 
+/**
+ * The capture or cancel in flight did not succeed in the session: the customer's part is over (a capture's
+ * goods were dispensed or sold against an authorization, which reserves the money for us), so the session ends
+ * as planned and its settlement owes the operation.
+ */
+function handOff(d: Draft, f?: OperationFailure): void {
+  const pending = d.session.pending;
+  if (!pending || pending.op === 'create') return;
+  d.settlementOwed = true;
+  d.log('warn', 'settlement-takes-over', { op: pending.op, ...(f ? failureFields(f) : { noAnswer: true }) });
+  return finish(d, pending.op === 'capture' ? { state: 'completed', reason: null } : pending.then);
+}
+
 /** Out of attempts (or token lifetime) for the pending call. */
 export function giveUp(d: Draft): void {
   const pending = d.session.pending;
   if (!pending) return;
-  const fields = { attempts: pending.attempts };
-  switch (pending.op) {
-    case 'create':
-      // An unanswered create may still have made the payment: cancel it so nobody can approve it later.
-      d.log('error', 'create-payment-gave-up', fields);
-      return beginCancel(d, { state: 'failed', reason: 'create-failed' });
-    case 'capture':
-      d.log('error', 'capture-gave-up', { ...fields, amountValue: pending.amount.value });
-      return finish(d, { state: 'failed', reason: 'capture-failed' });
-    case 'cancel':
-      d.log('error', 'cancel-gave-up', fields);
-      return finish(d, pending.then);
-  }
+  if (pending.op !== 'create') return handOff(d);
+  // An unanswered create may still have made the payment: cancel it so nobody can approve it later.
+  d.log('error', 'create-payment-gave-up', { attempts: pending.attempts });
+  return beginCancel(d, { state: 'failed', reason: 'create-failed' });
 }
 
 export function onRetryTimer(d: Draft): void {
   const pending = d.session.pending;
   if (!pending) return d.ignore('not-pending');
+  if (pending.op !== 'create') return handOff(d); // its answer never came back
   const tokenGone = pending.op === 'create' && d.nowMs >= tokenUsableUntilMs(d.timing, d.session.initiatedAt);
   if (pending.attempts >= d.timing.maxOpAttempts || tokenGone) return giveUp(d);
   d.patch({ pending: { ...pending, attempts: pending.attempts + 1 } });
@@ -91,22 +99,13 @@ export function onOperationFailed(d: Draft, f: Failure): void {
     });
     return finish(d, { state: 'failed', reason: 'push-not-allowed' });
   }
+  if (op !== 'create') return handOff(d, f);
   if (f.retryable) {
     if (!scheduleRetry(d, op, f)) giveUp(d);
     return;
   }
-  switch (pending.op) {
-    case 'create':
-      d.log('error', 'create-payment-rejected', failureFields(f));
-      return finish(d, { state: 'failed', reason: 'rejected' });
-    case 'capture':
-      d.log('error', 'capture-rejected', { ...failureFields(f), amountValue: pending.amount.value });
-      return finish(d, { state: 'failed', reason: 'capture-failed' });
-    case 'cancel':
-      // e.g. 404 (never created) or already final at Vipps: nothing left to release in the usual case.
-      d.log('warn', 'cancel-rejected', failureFields(f));
-      return finish(d, pending.then);
-  }
+  d.log('error', 'create-payment-rejected', failureFields(f));
+  return finish(d, { state: 'failed', reason: 'rejected' });
 }
 
 export function onCaptureDone(d: Draft, aggregate: PaymentAggregate | undefined): void {

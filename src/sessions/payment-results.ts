@@ -12,6 +12,7 @@ import {
   getPaymentEffect,
   issuePending,
   markCreated,
+  recheckSettlement,
   startPolling,
 } from './transitions';
 import type { FailureReason, Input, PaymentState } from './types';
@@ -31,10 +32,33 @@ function reconcile(d: Draft, reason: string): void {
   d.ignore(reason);
 }
 
-/** Money still reserved on a session that has ended is an operator's problem: say so loudly. */
-function onEnded(d: Draft, reservedValue: number): void {
-  if (reservedValue > 0) d.log('error', 'reservation-on-ended-session', { reservedValue });
+/**
+ * Vipps says something about a session that has ended. When it contradicts what the session knows (money
+ * reserved, captured, released or refunded that the session did not confirm), the payment's settlement reads
+ * it again and puts it right, or says loudly that it cannot.
+ */
+function onEnded(d: Draft, unexplainedValue: number): void {
+  if (unexplainedValue > 0) {
+    d.log('warn', 'payment-changed-after-session', { unexplainedValue });
+    recheckSettlement(d);
+  }
   d.ignore('session-final');
+}
+
+/** How much of a late event's amount the ended session does not account for (0: nothing to look into). */
+function unexplainedByEvent(s: Draft['session'], e: PaymentEvent): number {
+  switch (e.name) {
+    case 'AUTHORIZED':
+      return s.authorizedValue === 0 && s.state !== 'completed' ? e.amount.value : 0;
+    case 'CAPTURED':
+      return Math.max(0, e.amount.value - s.capturedValue);
+    case 'CANCELLED':
+      return Math.max(0, e.amount.value - s.cancelledValue);
+    case 'REFUNDED':
+      return e.amount.value; // refunds happen after sessions: the settlement confirms them
+    default:
+      return 0;
+  }
 }
 
 function onCreatedSeen(d: Draft): void {
@@ -79,10 +103,7 @@ export function onPaymentEvent(d: Draft, e: PaymentEvent): void {
   const s = d.session;
   if (e.reference !== s.reference) return d.ignore('reference-mismatch');
   if (!e.success) return d.ignore('unsuccessful-operation');
-  if (isFinalState(s.state)) {
-    const unexpected = e.name === 'AUTHORIZED' && s.authorizedValue === 0 && s.state !== 'completed';
-    return onEnded(d, unexpected ? e.amount.value : 0);
-  }
+  if (isFinalState(s.state)) return onEnded(d, unexplainedByEvent(s, e));
   if (s.state === 'awaiting-sale') return d.ignore('no-payment-yet');
   const pending = s.pending;
   switch (e.name) {
@@ -103,7 +124,7 @@ export function onPaymentEvent(d: Draft, e: PaymentEvent): void {
       if (pending?.op === 'cancel') return cancelDone(d, pending.then, e.amount.value);
       break;
     case 'REFUNDED':
-      return d.ignore('refund-outside-session');
+      return d.ignore('refund-outside-session'); // refunds follow sessions; the settlement confirms them
   }
   // Out of order (e.g. CAPTURED before AUTHORIZED) or someone else's doing (the merchant portal): read it.
   reconcile(d, 'out-of-order');

@@ -107,9 +107,12 @@ export function authorize(d: Draft, authorizedValue: number): void {
   d.patch({ state: 'authorized', pending: null });
   d.clearTimers('poll', 'payment-deadline', 'retry');
   const dispenseS = d.lane.dispenseTimeoutS ?? d.timing.dispenseTimeoutS;
-  d.setTimer('dispense-timeout', d.nowMs + dispenseS * 1000);
+  const dispenseBy = new Date(d.nowMs + dispenseS * 1000).toISOString();
+  d.patch({ dispenseBy });
+  d.setTimer('dispense-timeout', Date.parse(dispenseBy));
   d.message('session.authorized', {
     maxAmount: { currency: amount?.currency ?? d.lane.currency, value: authorizedValue },
+    dispenseBy,
   });
 }
 
@@ -141,7 +144,50 @@ export function cancelDone(d: Draft, then: CancelPlan, cancelledValue: number): 
   finish(d, then);
 }
 
+/** What the customer pays: what was dispensed (vending) or the captured sale (self-checkout); 0 unless completed. */
+function soldValueOf(s: Session, ending: Ending): number {
+  if (ending.state !== 'completed') return 0;
+  if (s.kind === 'vending') return s.dispensedValue ?? 0;
+  return s.pending?.op === 'capture' ? s.pending.amount.value : s.capturedValue;
+}
+
+/**
+ * Every session whose payment may exist hands its money to a settlement when it ends. It is owed (worked by
+ * src/settlement/) unless Vipps already confirmed exactly what was sold captured and the rest released.
+ */
+function openSettlement(d: Draft, soldValue: number, currency: Money['currency']): boolean {
+  const s = d.session;
+  if (!s.paymentCreated && s.authorizedValue === 0 && !d.settlementOwed) return false;
+  const confirmed = s.capturedValue === soldValue && s.capturedValue + s.cancelledValue === s.authorizedValue;
+  const owed = d.settlementOwed || !confirmed;
+  d.emit({
+    type: 'open-settlement',
+    seed: {
+      sessionId: s.id,
+      laneId: s.laneId,
+      msn: s.msn,
+      reference: s.reference,
+      kind: s.kind,
+      currency,
+      paymentCreatedAt: s.createdAt,
+      soldValue,
+      authorizedValue: s.authorizedValue,
+      capturedValue: s.capturedValue,
+      cancelledValue: s.cancelledValue,
+      owed,
+    },
+  });
+  return owed;
+}
+
+/** A late answer from Vipps contradicts how the session ended: the settlement reads the payment again. */
+export function recheckSettlement(d: Draft): void {
+  d.settlementOwed = true;
+  openSettlement(d, d.session.dispensedValue ?? 0, d.session.amount?.currency ?? d.lane.currency);
+}
+
 export function finish(d: Draft, ending: Ending): void {
+  const soldValue = soldValueOf(d.session, ending);
   d.patch({ state: ending.state, reason: ending.reason, pending: null, timers: {} });
   eraseToken(d);
   const s = d.session;
@@ -149,15 +195,18 @@ export function finish(d: Draft, ending: Ending): void {
   const currency = s.amount?.currency ?? d.lane.currency;
   const sale = d.sale;
   const boundSale = sale !== null && sale.sessionId === s.id;
+  const settlement = openSettlement(d, soldValue, currency) ? 'pending' : 'settled';
   switch (ending.state) {
     case 'completed':
       if (s.kind === 'vending') {
+        // Pending, these are what the settlement is making true; settled, what Vipps confirmed.
         d.message('session.completed', {
-          capturedAmount: { currency, value: s.capturedValue },
-          cancelledAmount: { currency, value: s.cancelledValue },
+          capturedAmount: { currency, value: soldValue },
+          cancelledAmount: { currency, value: Math.max(0, s.authorizedValue - soldValue) },
+          settlement,
         });
       } else {
-        d.message('session.paid', { amount: { currency, value: s.capturedValue }, orderId });
+        d.message('session.paid', { amount: { currency, value: soldValue }, orderId, settlement });
       }
       if (boundSale) d.setSale(null); // paid: the sale is done
       return;

@@ -97,6 +97,8 @@ export interface Session {
   readonly pending: PendingOperation | null;
   /** Each armed timer's instant; a timer input whose `at` differs is stale and ignored. */
   readonly timers: Partial<Record<TimerName, string>>;
+  /** vending: the instant after which a dispense report is refused and the reservation released. */
+  readonly dispenseBy?: string;
   /** The payment deadline fired once (a last read was made); the next firing cancels. */
   readonly deadlinePassed: boolean;
   readonly createdAt: string;
@@ -213,6 +215,11 @@ export type Effect =
       readonly name: TimerName;
       readonly at: string;
     }
+  /**
+   * The session ended for the customer; its payment's settlement starts (owed: Vipps has not confirmed every
+   * operation yet) or is re-opened by a late event that contradicts it (src/settlement/).
+   */
+  | { readonly type: 'open-settlement'; readonly seed: SettlementSeed }
   /** Drop any copy of the token kept outside the session JSON; the returned session already has null. */
   | { readonly type: 'erase-token'; readonly sessionId: string }
   | {
@@ -223,6 +230,24 @@ export type Effect =
     };
 
 export type EffectType = Effect['type'];
+
+/** What a settlement starts from: the session's view of the money when it ended. */
+export interface SettlementSeed {
+  readonly sessionId: string;
+  readonly laneId: string;
+  readonly msn: string;
+  readonly reference: string;
+  readonly kind: LaneKind;
+  readonly currency: Currency;
+  readonly paymentCreatedAt: string;
+  /** Dispensed (vending) or sold (self-checkout); 0 when the session did not sell. */
+  readonly soldValue: number;
+  readonly authorizedValue: number;
+  readonly capturedValue: number;
+  readonly cancelledValue: number;
+  /** True when Vipps has not confirmed everything: the settlement reads the payment and works what is owed. */
+  readonly owed: boolean;
+}
 
 // ---- step ----
 

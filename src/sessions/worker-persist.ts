@@ -4,6 +4,7 @@
 import { BatchExpectationError, type Sql, type Statement } from '../store/sql';
 import { appendHistoryStatement } from '../store/history-repo';
 import { recordLaneStepStatement } from '../store/lane-status-repo';
+import { seedSettlementStatement } from '../store/settlements-repo';
 import { addToOutboxStatements } from '../store/outbox-repo';
 import { deleteUnappliedSaleStatement, saveOpenSaleStatements } from '../store/sales-repo';
 import {
@@ -36,6 +37,8 @@ export function summarizeEffects(effects: readonly Effect[]): string[] {
         return `timer:${e.name}`;
       case 'log':
         return `log:${e.event}`;
+      case 'open-settlement':
+        return e.seed.owed ? 'settlement:owed' : 'settlement:settled';
       default:
         return e.type;
     }
@@ -56,6 +59,7 @@ const NOTABLE_EFFECTS: ReadonlySet<Effect['type']> = new Set([
   'capture',
   'cancel',
   'send-lane-message',
+  'open-settlement',
 ]);
 
 /**
@@ -89,8 +93,10 @@ export async function persistStep(db: Sql, r: StepRecord): Promise<void> {
   const saleTaken = input.type === 'sale-opened' && result.sale !== undefined;
   const statements: Statement[] = [];
   if (session) statements.push(saveSessionStatement(session, session.version - 1));
-  for (const e of result.effects)
+  for (const e of result.effects) {
     if (e.type === 'erase-token') statements.push(eraseCustomerTokenStatement(e.sessionId));
+    if (e.type === 'open-settlement') statements.push(seedSettlementStatement(e.seed, now));
+  }
   if (result.sale !== undefined)
     statements.push(...saveOpenSaleStatements(laneId, result.sale, ctx.openSale?.orderId ?? null, now));
   // A sale the machine would not take must not keep the lane reserved.

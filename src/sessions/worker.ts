@@ -25,6 +25,8 @@ import type { ConsumeOptions, Job, JobsInStore, Queue, QueueConsumer } from '../
 import { ConcurrentUpdateError } from '../store/sessions-repo';
 import type { Sql, Statement } from '../store/sql';
 import { executePaymentEffect, isPaymentEffect, type EpaymentPort } from './effects-executor';
+import { recordPaymentCallStatement } from '../store/settlements-repo';
+import { sessionCallRecord } from './call-record';
 import { timerJobId } from './ids';
 import { jobInput, timerJob, type JobInput } from './job-inputs';
 import { step } from './machine';
@@ -65,6 +67,8 @@ export interface WorkerOptions {
   /** The sweeper's tuning, or false to run without one (tests that drive it themselves). */
   readonly sweeper?: Omit<SweeperOptions, 'db' | 'queue' | 'clock' | 'logger'> | false;
   readonly hooks?: WorkerHooks;
+  /** Told when a step left a settlement owed, so it starts at once instead of at its next poll. */
+  readonly settlements?: { wake(): void };
 }
 
 export interface Worker {
@@ -75,6 +79,12 @@ export interface Worker {
   handle(job: Job, signal: AbortSignal): Promise<void>;
   readonly outbox: OutboxDispatcher;
   readonly sweeper: Sweeper | undefined;
+}
+
+/** An input to apply and the call records to write with its step. */
+interface Next {
+  readonly input: Input;
+  readonly records: readonly Statement[];
 }
 
 /** A job's inputs plus the results they lead to; more than this means a loop in the machine (a bug). */
@@ -145,7 +155,11 @@ export function createWorker(o: WorkerOptions): Worker {
   }
 
   /** Steps, persists, queues timers; returns the step's effects, to be run in order. */
-  async function apply(ji: JobInput, redelivered: boolean): Promise<readonly Effect[]> {
+  async function apply(
+    ji: JobInput,
+    redelivered: boolean,
+    records: readonly Statement[],
+  ): Promise<readonly Effect[]> {
     for (let attempt = 1; ; attempt += 1) {
       const loaded = await loadStepContext(db, o.lanes(), ji, o.timing);
       if (loaded.kind === 'skip') {
@@ -159,8 +173,12 @@ export function createWorker(o: WorkerOptions): Worker {
       const timers = session
         ? timerChanges(sessionBefore(ctx, session.id), session, redelivered)
         : { armed: [], superseded: [] };
-      const jobs =
-        jobsInStore && session ? timerStatements(jobsInStore, session.laneId, session.id, timers, now) : [];
+      const jobs = [
+        ...records,
+        ...(jobsInStore && session
+          ? timerStatements(jobsInStore, session.laneId, session.id, timers, now)
+          : []),
+      ];
       try {
         await persistStep(db, { input: ji.input, ctx, result, now, jobs });
       } catch (err) {
@@ -181,6 +199,7 @@ export function createWorker(o: WorkerOptions): Worker {
       });
       countEnding(ctx, result);
       if (result.effects.some((e) => e.type === 'send-lane-message')) outbox.wake();
+      if (result.effects.some((e) => e.type === 'open-settlement' && e.seed.owed)) o.settlements?.wake();
       if (jobsInStore) {
         // A timer set for later is found by the consumer's poll; one already due is looked for now.
         if (timers.armed.some(([, at]) => Date.parse(at) <= now.getTime())) jobsInStore.committed();
@@ -189,22 +208,28 @@ export function createWorker(o: WorkerOptions): Worker {
     }
   }
 
-  /** Carries out one effect after its step committed; an ePayment call yields the input with its result. */
-  async function carryOut(effect: Effect, signal: AbortSignal): Promise<Input | null> {
-    let next: Input | null = null;
+  /**
+   * Carries out one effect after its step committed; an ePayment call yields the input with its result, and
+   * the record of the call (written with the step that applies the result).
+   */
+  async function carryOut(effect: Effect, signal: AbortSignal): Promise<Next | null> {
+    let next: Next | null = null;
     if (effect.type === 'log') {
       logger.log(effect.level, `session ${effect.event}`, { event: effect.event, ...effect.fields });
     } else if (isPaymentEffect(effect)) {
-      next = await executePaymentEffect(effect, { epayment: o.vipps.epayment, logger, signal });
+      const input = await executePaymentEffect(effect, { epayment: o.vipps.epayment, logger, signal });
+      const record = sessionCallRecord(effect, input, clock.now());
+      if (input) next = { input, records: record ? [recordPaymentCallStatement(record)] : [] };
     }
-    // send-lane-message, erase-token: written by the step's transaction; schedule-timer: queued with it.
+    // send-lane-message, erase-token, open-settlement: written by the step's transaction; schedule-timer:
+    // queued with it.
     await hooks?.afterEffect?.(effect);
     return next;
   }
 
   async function handle(job: Job, signal: AbortSignal): Promise<void> {
     const first = jobInput(job);
-    const inputs: Input[] = [first.input];
+    const inputs: Next[] = [{ input: first.input, records: [] }];
     for (let steps = 0; inputs.length > 0; steps += 1) {
       if (steps >= MAX_STEPS_PER_JOB) {
         logger.error('worker step limit reached for one job; the session timers take over', {
@@ -214,8 +239,8 @@ export function createWorker(o: WorkerOptions): Worker {
         });
         return;
       }
-      const input = inputs.shift() as Input;
-      const effects = await apply({ laneId: first.laneId, input }, job.attempt > 1);
+      const { input, records } = inputs.shift() as Next;
+      const effects = await apply({ laneId: first.laneId, input }, job.attempt > 1, records);
       for (const effect of effects) {
         const next = await carryOut(effect, signal);
         if (next) inputs.push(next);

@@ -31,6 +31,7 @@ const validByType: Record<string, Record<string, unknown>> = {
   'session.cancelled': { reason: 'dispense-failed', orderId: null },
   'session.failed': { reason: 'rejected', orderId: 'pos-3:1001' },
   'session.dropped': { reason: 'busy' },
+  'session.refunded': { refundId: 'r-1', amount: nok(500), refundedAmount: nok(500), reason: null },
 };
 
 describe('docs/lane-messages.schema.json', () => {
@@ -95,7 +96,7 @@ describe('docs/lane-messages.schema.json', () => {
 
   it('rejects an unknown type, an extra envelope member, a missing field, a bad timestamp and another version', () => {
     const wire = toWireMessage(message('session.paid', { amount: nok(100), orderId: null }));
-    expect(validate(schema, { ...wire, type: 'session.refunded' })[0]?.path).toBe('/type');
+    expect(validate(schema, { ...wire, type: 'session.reversed' })[0]?.path).toBe('/type');
     expect(validate(schema, { ...wire, customerToken: 'x' })).toEqual([
       { path: '/customerToken', message: 'no value is allowed here' },
     ]);
@@ -136,9 +137,26 @@ describe('lane messages built by the session state machine', () => {
   const built: SessionLaneMessage[] = [
     laneMessage(session, 'session.checked-in', { kind: 'self-checkout', awaitingSale: false }, now),
     laneMessage(session, 'session.payment-requested', { amount: nok(4900), orderId: 'pos-3:1001' }, now),
-    laneMessage(session, 'session.authorized', { maxAmount: nok(10000) }, now),
-    laneMessage(session, 'session.paid', { amount: nok(4900), orderId: null }, now),
-    laneMessage(session, 'session.completed', { capturedAmount: nok(2500), cancelledAmount: nok(7500) }, now),
+    laneMessage(
+      session,
+      'session.authorized',
+      { maxAmount: nok(10000), dispenseBy: '2026-01-01T12:01:00.000Z' },
+      now,
+    ),
+    laneMessage(session, 'session.paid', { amount: nok(4900), orderId: null, settlement: 'pending' }, now),
+    laneMessage(
+      session,
+      'session.completed',
+      { capturedAmount: nok(2500), cancelledAmount: nok(7500), settlement: 'settled' },
+      now,
+    ),
+    laneMessage(
+      session,
+      'session.refunded',
+      { refundId: 'vend-fail-1', amount: nok(500), refundedAmount: nok(500), reason: 'jammed' },
+      now,
+      'refunded-0123456789ab',
+    ),
     laneMessage(session, 'session.cancelled', { reason: 'sale-cancelled', orderId: 'pos-3:1001' }, now),
     laneMessage(session, 'session.failed', { reason: 'rejected', orderId: null }, now),
     laneMessage(session, 'session.dropped', { reason: 'busy' }, now),

@@ -18,7 +18,10 @@ const authorized = (sessionId: string, maxAmount = 10000) =>
   laneMessage(
     { id: sessionId, laneId: LANE },
     'session.authorized',
-    { maxAmount: { currency: 'NOK', value: maxAmount } },
+    {
+      maxAmount: { currency: 'NOK', value: maxAmount },
+      dispenseBy: new Date(Date.now() + 60_000).toISOString(),
+    },
     new Date(),
   );
 
@@ -157,7 +160,7 @@ describe('simulated lane controller', () => {
       laneMessage(
         { id: sid(9), laneId: 'shop-1' },
         'session.paid',
-        { amount: { currency: 'NOK', value: 4900 }, orderId: null },
+        { amount: { currency: 'NOK', value: 4900 }, orderId: null, settlement: 'settled' },
         new Date(),
       ),
     );

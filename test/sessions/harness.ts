@@ -76,6 +76,8 @@ export function effectTokens(effects: readonly Effect[]): string[] {
         return `timer:${e.name}`;
       case 'log':
         return `log:${e.event}`;
+      case 'open-settlement':
+        return e.seed.owed ? 'settlement:owed' : 'settlement:settled';
       default:
         return e.type;
     }

@@ -45,7 +45,12 @@ function messages(laneId: string, sessionId: string): LaneMessage[] {
       { amount: { currency: 'NOK', value: 100 }, orderId: null },
       at,
     ),
-    laneMessage(s, 'session.paid', { amount: { currency: 'NOK', value: 100 }, orderId: null }, at),
+    laneMessage(
+      s,
+      'session.paid',
+      { amount: { currency: 'NOK', value: 100 }, orderId: null, settlement: 'settled' },
+      at,
+    ),
   ];
 }
 

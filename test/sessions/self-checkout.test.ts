@@ -43,7 +43,10 @@ describe('self-checkout: fixedAmount', () => {
     const paid = sim.apply(sim.by('capture-done'), 500);
     expect(paid.session).toMatchObject({ state: 'completed', capturedValue: 4900 });
     expect(messages(paid)).toEqual([
-      expect.objectContaining({ type: 'session.paid', data: { amount: nok(4900), orderId: null } }),
+      expect.objectContaining({
+        type: 'session.paid',
+        data: { amount: nok(4900), orderId: null, settlement: 'settled' },
+      }),
     ]);
   });
 
@@ -83,7 +86,7 @@ describe('self-checkout: scan before the sale', () => {
     const paid = sim.apply(sim.by('capture-done'), 300);
     expect(messages(paid)[0]).toMatchObject({
       type: 'session.paid',
-      data: { amount: nok(4900), orderId: 'order-1' },
+      data: { amount: nok(4900), orderId: 'order-1', settlement: 'settled' },
     });
     expect(paid.sale).toBeNull();
     expect(sim.openSale).toBeNull();

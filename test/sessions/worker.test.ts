@@ -34,7 +34,10 @@ describe('vending', () => {
     h.startWorker();
     const scan = await h.scan(vending);
     const authorized = await h.waitForMessage(scan.sessionId, 'session.authorized');
-    expect(authorized.data).toEqual({ maxAmount: { currency: 'NOK', value: 10000 } });
+    expect(authorized.data).toEqual({
+      maxAmount: { currency: 'NOK', value: 10000 },
+      dispenseBy: new Date(Date.parse(authorized.at) + 60_000).toISOString(),
+    });
     expect(await tokenColumn(scan.sessionId)).toBeNull();
 
     expect(await h.service.reportDispense(scan.sessionId, { result: 'dispensed', amount: 2500 })).toEqual({
@@ -44,6 +47,7 @@ describe('vending', () => {
     expect(completed.data).toEqual({
       capturedAmount: { currency: 'NOK', value: 2500 },
       cancelledAmount: { currency: 'NOK', value: 7500 },
+      settlement: 'settled',
     });
 
     const payments = await h.payments();
@@ -202,7 +206,11 @@ describe('self-checkout', () => {
     h.startWorker();
     const scan = await h.scan(shopFixed);
     const paid = await h.waitForMessage(scan.sessionId, 'session.paid');
-    expect(paid.data).toEqual({ amount: { currency: 'NOK', value: 4900 }, orderId: null });
+    expect(paid.data).toEqual({
+      amount: { currency: 'NOK', value: 4900 },
+      orderId: null,
+      settlement: 'settled',
+    });
     expect(h.channels.types(scan.sessionId)).toEqual([
       'session.checked-in',
       'session.payment-requested',
@@ -226,7 +234,11 @@ describe('self-checkout', () => {
     });
     const scan = await h.scan(shopSale);
     const paid = await h.waitForMessage(scan.sessionId, 'session.paid');
-    expect(paid.data).toEqual({ amount: { currency: 'NOK', value: 3200 }, orderId: 'order-77' });
+    expect(paid.data).toEqual({
+      amount: { currency: 'NOK', value: 3200 },
+      orderId: 'order-77',
+      settlement: 'settled',
+    });
     expect((await h.payments())[0]).toMatchObject({ amount: { value: 3200 } });
     await waitFor(async () => (await loadSale(h.db, shopSale.id)) === null, { what: 'the paid sale to go' });
   });

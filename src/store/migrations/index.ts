@@ -5,6 +5,9 @@ import { intakeMigration } from './002-intake';
 import { sessionsMigration } from './003-sessions';
 import { queueJsonPayloadMigration } from './004-queue-json-payload';
 import { queueDueIndexesMigration } from './005-queue-due-indexes';
+import { settlementsMigration } from './006-settlements';
+import { eraseDeadLetterTokensMigration } from './007-erase-dead-letter-tokens';
+import { dispenseReportsMigration } from './008-dispense-reports';
 
 export const migrations: readonly Migration[] = [
   queueMigration,
@@ -12,4 +15,7 @@ export const migrations: readonly Migration[] = [
   sessionsMigration,
   queueJsonPayloadMigration,
   queueDueIndexesMigration,
+  settlementsMigration,
+  eraseDeadLetterTokensMigration,
+  dispenseReportsMigration,
 ];
