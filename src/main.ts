@@ -8,6 +8,7 @@ import { createLogger, registerSecret, type Logger } from './log';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createApp } from './http/app';
 import { adminRouter } from './http/admin';
+import { createLocalPayments } from './settlement/payments-api';
 import { LanesHolder } from './lanes/lanes-holder';
 import { createWebhookFastPath, type FastPath } from './intake/webhook-fast-path';
 import { createWebhookRouter, type WebhookRouterDeps } from './intake/webhook-router';
@@ -227,10 +228,20 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         }),
       );
     }
-    routers.push(adminRouter({ queue, adminToken: config.adminToken }), ...(options.extraRouters ?? []));
+    let settlements: SettlementRunner | undefined;
+    const payments = createLocalPayments({
+      db: store.db,
+      epayment: vipps.epayment,
+      clock,
+      // Only a process that runs the settlement works it at once; a `serve` process leaves it to the workers.
+      runOnce: () => settlements?.runOnce() ?? Promise.resolve(null),
+    });
+    routers.push(
+      adminRouter({ queue, adminToken: config.adminToken, payments }),
+      ...(options.extraRouters ?? []),
+    );
 
     let worker: Worker | undefined;
-    let settlements: SettlementRunner | undefined;
     if (role !== 'serve') {
       let channels = createChannelRegistry({
         fetch: fetchFn,

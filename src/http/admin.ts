@@ -3,6 +3,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Queue } from '../queue/queue';
+import type { PaymentsApi } from '../settlement/payments-api';
+import { adminPaymentsRouter } from './admin-payments';
 import { sendProblem } from './problem';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -38,11 +40,16 @@ export function adminGuard(adminToken: string | undefined) {
   };
 }
 
-export function adminRouter(deps: { queue: Queue; adminToken: string | undefined }): Router {
+export function adminRouter(deps: {
+  queue: Queue;
+  adminToken: string | undefined;
+  payments?: PaymentsApi;
+}): Router {
   const router = Router();
   router.use('/admin', adminGuard(deps.adminToken));
   router.get('/admin/queue/stats', async (_req, res) => {
     res.json(await deps.queue.stats());
   });
+  if (deps.payments) router.use(adminPaymentsRouter(deps.payments));
   return router;
 }
