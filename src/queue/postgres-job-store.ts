@@ -2,6 +2,7 @@
 // `now` from the caller's injected clock, and is written for a Postgres server with several consumers in
 // several processes as much as for embedded PGlite.
 import type { Sql, Statement } from '../store/sql';
+import { TOKEN_ERASED_MARKER } from './erase-customer-token';
 import type { DeadJob, EnqueueResult, Job, QueueStats } from './queue';
 
 /** Identifies one delivery of a job: a consumer may only settle the lease it was given. */
@@ -204,11 +205,16 @@ export async function retryJob(
   return r.affectedRows === 1;
 }
 
+// A dead row is kept until an operator replays it, so its payload loses its customer token in the statement
+// that marks it dead (erase-customer-token.ts): a check-in carries it at the top level of its payload.
+const ERASE_TOKEN = `CASE WHEN json_typeof(payload) = 'object' AND payload->>'customerToken' IS NOT NULL
+  THEN (payload::jsonb || $6::jsonb)::json ELSE payload END`;
+
 export async function buryJob(sql: Sql, lease: Lease, at: { now: Date; error: string }): Promise<boolean> {
   const r = await sql.query(
     `UPDATE jobs SET state = 'dead', dead_at = $4, lease_until = NULL, leased_by = NULL, last_error = $5,
-       updated_at = $4 WHERE ${LEASE_MATCH}`,
-    [...leaseParams(lease), at.now, at.error],
+       payload = ${ERASE_TOKEN}, updated_at = $4 WHERE ${LEASE_MATCH}`,
+    [...leaseParams(lease), at.now, at.error, JSON.stringify(TOKEN_ERASED_MARKER)],
   );
   return r.affectedRows === 1;
 }

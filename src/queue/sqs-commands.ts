@@ -5,12 +5,14 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   type Message,
   type MessageAttributeValue,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { sqsFifoId } from '../channels/sqs-channel';
 import type { SqsSendClient } from '../channels/sqs-client';
+import { eraseCustomerTokenInText } from './erase-customer-token';
 import { type JobEnvelope, type TimerEnvelope, timerDelaySeconds } from './sqs-envelope';
 
 function stringAttribute(value: string): MessageAttributeValue {
@@ -64,12 +66,15 @@ export interface DeadLetter {
   readonly reason: string;
 }
 
-/** Copies a given-up job to the (FIFO) DLQ with its reason; the caller deletes the original after. */
+/**
+ * Copies a given-up job to the (FIFO) DLQ with its reason, its customer token erased (erase-customer-token.ts);
+ * the caller deletes the original after.
+ */
 export async function sendToDlq(client: SqsSendClient, dlqUrl: string, dead: DeadLetter): Promise<void> {
   await client.send(
     new SendMessageCommand({
       QueueUrl: dlqUrl,
-      MessageBody: dead.body,
+      MessageBody: eraseCustomerTokenInText(dead.body),
       MessageGroupId: sqsFifoId(dead.group),
       MessageDeduplicationId: sqsFifoId(`dead:${dead.messageId}`),
       MessageAttributes: {
@@ -112,4 +117,24 @@ export async function changeVisibility(
     }),
   );
   return (out.Failed ?? []).map((f) => messages[Number(f.Id)]?.MessageId ?? '');
+}
+
+/**
+ * The queue's RedrivePolicy maxReceiveCount: the receives after which SQS moves a message to its DLQ by
+ * itself, body unchanged. Undefined when the queue has no RedrivePolicy.
+ */
+export async function readMaxReceiveCount(
+  client: SqsSendClient,
+  queueUrl: string,
+): Promise<number | undefined> {
+  const out = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+  );
+  const policy = out.Attributes?.RedrivePolicy;
+  if (policy === undefined || policy === '') return undefined;
+  // SQS answers the policy as JSON text; maxReceiveCount comes back as a number or as a string of digits.
+  const count = Number((JSON.parse(policy) as { maxReceiveCount?: unknown }).maxReceiveCount);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`the RedrivePolicy of ${queueUrl} has no usable maxReceiveCount`);
+  return count;
 }

@@ -82,16 +82,21 @@ export function parseTimerEnvelope(body: string | undefined): TimerEnvelope | nu
   return { ...envelope, dueAt };
 }
 
+/** SQS's ApproximateReceiveCount: 1 on the first delivery. */
+export function receiveCount(message: Message): number {
+  const count = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
+  return Number.isInteger(count) && count >= 1 ? count : 1;
+}
+
 /** The Job handed to the handler; attempt is SQS's ApproximateReceiveCount (1 on the first delivery). */
 export function toJob(message: Message, envelope: JobEnvelope): Job {
-  const count = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
   return {
     id: message.MessageId ?? '',
     group: envelope.group,
     type: envelope.type,
     dedupKey: envelope.dedupKey,
     payload: envelope.payload,
-    attempt: Number.isInteger(count) && count >= 1 ? count : 1,
+    attempt: receiveCount(message),
     enqueuedAt: new Date(envelope.enqueuedAt),
   };
 }

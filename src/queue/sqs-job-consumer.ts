@@ -16,13 +16,16 @@
 // visibility, so none of them runs before it. Caveat (real SQS, not fauxqs, which returns one message per
 // group per receive): those later messages were received, so SQS counts a receive for them on each retry of
 // the failing one; give the RedrivePolicy's maxReceiveCount headroom over maxAttempts (see sqs-setup.ts).
+// Dead letters carry no customer token: the loop dead-letters a message itself, scrubbed, before SQS's redrive
+// would move it as it is (sqs-redrive-guard.ts).
 import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SqsSendClient } from '../channels/sqs-client';
 import type { Logger } from '../log';
 import { describeJobError, type FailureDecision } from './job-failure';
 import type { Job, JobHandler, QueueConsumer } from './queue';
 import { changeVisibility, deleteMessage, sendToDlq } from './sqs-commands';
-import { chainsByGroup, parseEnvelope, toJob, visibilitySeconds } from './sqs-envelope';
+import { chainsByGroup, parseEnvelope, receiveCount, toJob, visibilitySeconds } from './sqs-envelope';
+import { LAST_RECEIVE_REASON, RedriveGuard } from './sqs-redrive-guard';
 import { Wakeup } from './wakeup';
 
 export interface SqsConsumerSettings {
@@ -40,6 +43,8 @@ export interface SqsConsumerSettings {
   readonly visibilityTimeoutS: number;
   readonly heartbeatIntervalMs: number;
   readonly decide: (err: unknown, attempt: number) => FailureDecision;
+  /** The queue's RedrivePolicy maxReceiveCount (undefined: none); read once, before the first receive. */
+  readonly maxReceiveCount?: () => Promise<number | undefined>;
 }
 
 /** Pause after a failed receive, so an outage does not become a hot loop. */
@@ -51,6 +56,7 @@ export class SqsJobConsumer implements QueueConsumer {
   private readonly wakeup = new Wakeup();
   private readonly loop: Promise<void>;
   private stopped: Promise<void> | undefined;
+  private readonly redrive: RedriveGuard;
 
   constructor(
     private readonly s: SqsConsumerSettings,
@@ -58,6 +64,7 @@ export class SqsJobConsumer implements QueueConsumer {
     /** Run alongside the loop and awaited by stop() (the timer relay). */
     private readonly companions: readonly { stop(): Promise<void> }[] = [],
   ) {
+    this.redrive = new RedriveGuard(s.maxReceiveCount, s.logger, RECEIVE_ERROR_PAUSE_MS);
     this.loop = this.run();
   }
 
@@ -72,6 +79,7 @@ export class SqsJobConsumer implements QueueConsumer {
   }
 
   private async run(): Promise<void> {
+    if (!(await this.redrive.load(this.stopping.signal, (ms) => this.wakeup.wait(ms)))) return;
     while (!this.stopping.signal.aborted) {
       const free = this.s.concurrency - this.chains.size;
       if (free <= 0) {
@@ -130,7 +138,11 @@ export class SqsJobConsumer implements QueueConsumer {
 
   /** Runs one group's messages in order; a heartbeat keeps every message still held invisible. */
   private async runChain(messages: Message[]): Promise<void> {
-    const held = [...messages];
+    const held: Message[] = [];
+    for (const message of messages) {
+      if (this.redrive.isLastReceive(message)) await this.buryLastReceive(message);
+      else held.push(message);
+    }
     let current: { readonly message: Message; readonly abort: AbortController } | undefined;
     let renewal: Promise<void> | undefined;
     const beat = async (): Promise<void> => {
@@ -170,6 +182,14 @@ export class SqsJobConsumer implements QueueConsumer {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  private async buryLastReceive(message: Message): Promise<void> {
+    const envelope = parseEnvelope(message.Body);
+    const job = envelope
+      ? toJob(message, envelope)
+      : { id: message.MessageId ?? '', group: 'unknown', type: 'unknown', attempt: receiveCount(message) };
+    await this.bury(message, job, LAST_RECEIVE_REASON);
   }
 
   private async execute(

@@ -9,8 +9,9 @@
 // - Attempts: Job.attempt is SQS's ApproximateReceiveCount. A failure is retried by setting the message's
 //   visibility to the backoff (whole seconds, at most 12 h). A PermanentJobError (or `retryable: false`), or
 //   a failure at attempt >= maxAttempts, sends a copy to the DLQ with the reason as a message attribute and
-//   deletes the original; the queue's RedrivePolicy (maxReceiveCount) catches jobs that never settle at all
-//   (a crashing worker).
+//   deletes the original. A job that never settles at all (a crashing worker) is dead-lettered the same way on
+//   its last receive before the queue's RedrivePolicy (maxReceiveCount) would move it. Every DLQ copy has its
+//   customer token erased; SQS's redrive could not do that (sqs-redrive-guard.ts).
 // - Delays: any delayMs > 0 goes through the timer queue, rounded up to whole seconds (SQS DelaySeconds).
 // - ConsumeOptions: leaseMs is the visibility timeout (rounded up to seconds), heartbeatIntervalMs its
 //   renewal; pollIntervalMs does not apply (long polling).
@@ -21,7 +22,7 @@ import type { Logger } from '../log';
 import { validateEnqueueInput } from './enqueue-validation';
 import { type BackoffOptions, decideFailure } from './job-failure';
 import type { ConsumeOptions, EnqueueInput, EnqueueResult, JobHandler, Queue, QueueStats } from './queue';
-import { sendToFifo, sendToTimerQueue } from './sqs-commands';
+import { readMaxReceiveCount, sendToFifo, sendToTimerQueue } from './sqs-commands';
 import { toEnvelope } from './sqs-envelope';
 import { SqsJobConsumer } from './sqs-job-consumer';
 import { RecentKeys } from './sqs-recent-keys';
@@ -128,6 +129,7 @@ export class SqsQueue implements Queue {
         heartbeatIntervalMs,
         decide: (err, attempt) =>
           decideFailure(err, attempt, { maxAttempts, backoff: this.o.backoff, random }),
+        maxReceiveCount: () => readMaxReceiveCount(client, this.o.intakeQueueUrl),
       },
       handler,
       [relay],

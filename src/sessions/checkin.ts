@@ -10,6 +10,12 @@ import type { DropReason, Input, Session, StepContext, StepResult } from './type
 
 type CheckinInput = Extract<Input, { type: 'checkin' }>;
 
+/**
+ * The token of a check-in replayed from the dead letters, where it was erased (architecture §2): such a
+ * check-in can never pay, so it is dropped as stale, whatever the time.
+ */
+export const ERASED_CUSTOMER_TOKEN = '';
+
 function newSession(ctx: StepContext, input: CheckinInput, id: string, now: Date): Session {
   const { lane } = ctx;
   const at = now.toISOString();
@@ -68,7 +74,8 @@ export function onCheckin(
   }
 
   const d = new Draft(ctx, newSession(ctx, input, id, now), now, timing, true);
-  if (!lane.enabled) drop(d, 'disabled');
+  if (input.customerToken === ERASED_CUSTOMER_TOKEN) drop(d, 'stale');
+  else if (!lane.enabled) drop(d, 'disabled');
   else if (now.getTime() >= tokenUsableUntilMs(timing, input.initiatedAt)) drop(d, 'stale');
   else if (ctx.activeSession && isActive(ctx.activeSession)) drop(d, 'busy');
   else if (lane.kind === 'vending') startVending(d);

@@ -2,9 +2,12 @@
 // controller service writes sale and dispense jobs, and the worker its own `timer` jobs, all in the lane's
 // group so one lane's inputs are applied in order. A malformed payload is a bug, not bad luck: it is
 // dead-lettered at once with the offending field named (never its value: a payload may carry a token).
+// A check-in that was dead-lettered has lost its token (erase-customer-token.ts); replayed, it parses into a
+// check-in with ERASED_CUSTOMER_TOKEN, which the machine drops as stale (checkin.ts), so it can never pay.
 import { sha256Hex } from '../hash';
 import type { EnqueueInput, Job } from '../queue/queue';
 import { PermanentJobError } from '../queue/queue';
+import { ERASED_CUSTOMER_TOKEN } from './checkin';
 import { timerJobId } from './ids';
 import type { Currency, Input, Money, OpenSale, PaymentEventName, TimerName } from './types';
 
@@ -94,7 +97,8 @@ export function jobInput(job: Job): JobInput {
           msn: str(job, p, 'msn'),
           merchantQrId: str(job, p, 'merchantQrId'),
           initiatedAt: str(job, p, 'initiatedAt'),
-          customerToken: str(job, p, 'customerToken'),
+          customerToken:
+            p['customerTokenErased'] === true ? ERASED_CUSTOMER_TOKEN : str(job, p, 'customerToken'),
         },
       };
     case 'epayment-event': {

@@ -16,17 +16,19 @@ import { SqsJobConsumer } from '../../src/queue/sqs-job-consumer';
 import { deferred, waitFor } from './queue-test-helpers';
 
 interface Calls {
+  receives: number;
   visibility: { handles: string[]; seconds: number }[];
   deleted: string[];
   dlq: { group: string; reason: string | undefined }[];
+  dlqBodies: string[];
 }
 
-function message(group: string, key: string): Message {
+function message(group: string, key: string, receiveCount = 1, payload: unknown = null): Message {
   return {
     MessageId: `id-${key}`,
     ReceiptHandle: `rh-${key}`,
-    Body: JSON.stringify({ v: 1, group, type: 't', dedupKey: key, payload: null, enqueuedAt: 0 }),
-    Attributes: { MessageGroupId: group, ApproximateReceiveCount: '1' },
+    Body: JSON.stringify({ v: 1, group, type: 't', dedupKey: key, payload, enqueuedAt: 0 }),
+    Attributes: { MessageGroupId: group, ApproximateReceiveCount: String(receiveCount) },
   };
 }
 
@@ -35,6 +37,7 @@ function scriptedClient(batch: Message[], calls: Calls): Pick<SQSClient, 'send'>
   const send = async (command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> => {
     if (command instanceof ReceiveMessageCommand) {
       receives += 1;
+      calls.receives = receives;
       if (receives === 1) return { Messages: batch };
       const signal = options?.abortSignal;
       return new Promise((_, reject) =>
@@ -57,6 +60,7 @@ function scriptedClient(batch: Message[], calls: Calls): Pick<SQSClient, 'send'>
         group: command.input.MessageGroupId ?? '',
         reason: command.input.MessageAttributes?.['reason']?.StringValue,
       });
+      calls.dlqBodies.push(command.input.MessageBody ?? '');
       return { MessageId: 'dead-1' };
     }
     throw new Error('unexpected command');
@@ -64,8 +68,12 @@ function scriptedClient(batch: Message[], calls: Calls): Pick<SQSClient, 'send'>
   return { send: send as SQSClient['send'] };
 }
 
-function start(batch: Message[], handler: JobHandler): { consumer: SqsJobConsumer; calls: Calls } {
-  const calls: Calls = { visibility: [], deleted: [], dlq: [] };
+function start(
+  batch: Message[],
+  handler: JobHandler,
+  maxReceiveCount?: () => Promise<number | undefined>,
+): { consumer: SqsJobConsumer; calls: Calls } {
+  const calls: Calls = { receives: 0, visibility: [], deleted: [], dlq: [], dlqBodies: [] };
   const consumer = new SqsJobConsumer(
     {
       client: scriptedClient(batch, calls),
@@ -83,6 +91,7 @@ function start(batch: Message[], handler: JobHandler): { consumer: SqsJobConsume
           backoff: { baseMs: 1000, maxMs: 1000 },
           random: () => 1,
         }),
+      ...(maxReceiveCount === undefined ? {} : { maxReceiveCount }),
     },
     handler,
   );
@@ -150,5 +159,58 @@ describe('sqs job consumer: several messages of one lane in one receive', () => 
     expect(handled).toEqual(['a1']);
     expect(calls.deleted).toEqual(['rh-a1']);
     expect(calls.visibility).toEqual([{ handles: ['rh-a2'], seconds: 0 }]);
+  });
+});
+
+describe("sqs job consumer: the queue's RedrivePolicy never moves a message", () => {
+  it('dead-letters, scrubbed and without running it, a message on its last receive; the others run', async () => {
+    const handled: string[] = [];
+    const token = 'tok-3f9a1c';
+    const { consumer, calls } = start(
+      [message('A', 'a1'), message('A', 'a2', 5, { customerToken: token }), message('A', 'a3', 4)],
+      async (j) => {
+        handled.push(j.dedupKey);
+      },
+      async () => 5,
+    );
+    await waitFor('a1 and a3 acked', () => calls.deleted.length === 3);
+    await consumer.stop();
+    expect(handled).toEqual(['a1', 'a3']);
+    expect(calls.dlq).toEqual([
+      {
+        group: 'A',
+        reason: "RedriveLimit: received the queue's maxReceiveCount times without being settled",
+      },
+    ]);
+    expect(calls.dlqBodies[0]).not.toContain(token);
+    expect(JSON.parse(calls.dlqBodies[0] ?? '')).toMatchObject({
+      dedupKey: 'a2',
+      payload: { customerToken: null, customerTokenErased: true },
+    });
+    expect(calls.deleted).toEqual(['rh-a2', 'rh-a1', 'rh-a3']);
+  });
+
+  it('does not receive until the limit is read, and reads it again after a failure', async () => {
+    let reads = 0;
+    const limit = deferred<number>();
+    const handled: string[] = [];
+    const { consumer, calls } = start(
+      [message('A', 'a1', 2)],
+      async (j) => {
+        handled.push(j.dedupKey);
+      },
+      async () => {
+        reads += 1;
+        if (reads === 1) throw new Error('AccessDenied');
+        return limit.promise;
+      },
+    );
+    await waitFor('the second read', () => reads === 2, 5_000);
+    expect(calls.receives).toBe(0);
+    limit.resolve(2);
+    await waitFor('a1 dead-lettered', () => calls.deleted.length === 1);
+    await consumer.stop();
+    expect(handled).toEqual([]);
+    expect(calls.dlq).toHaveLength(1);
   });
 });
