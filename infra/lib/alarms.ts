@@ -18,7 +18,11 @@ export interface AlarmsProps {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly signatureFailures: cloudwatch.Metric;
   readonly staleDrops: cloudwatch.Metric;
+  readonly settlementOldestOutstanding: cloudwatch.Metric;
+  readonly settlementNeedsAttention: cloudwatch.Metric;
+  readonly settlementNeedsAttentionEvents: cloudwatch.Metric;
   readonly intakeAgeAlarmS: number;
+  readonly settlementAgeAlarmS: number;
   readonly authFailureThreshold: number;
   readonly staleDropThreshold: number;
   readonly email: string | undefined;
@@ -118,6 +122,41 @@ export class Alarms extends Construct {
         'Check-ins arrive older than CHECKIN_MAX_AGE_S and are dropped: late Vipps deliveries, clock skew or an intake backlog.',
       metric: props.staleDrops.with({ period: fiveMinutes }),
       threshold: props.staleDropThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    // Settlement (money still owed to or by the customer after the lane session ended), from the work
+    // role's log (lib/log-metrics.ts). The two gauges come from the line the runner writes after every
+    // pass (every few seconds). No line means no work task is running, not that the money is settled: those
+    // alarms keep their state on missing data (IGNORE) instead of falling back to OK.
+    this.add('SettlementOutstandingAge', {
+      alarmDescription: `A settlement has owed Vipps an operation (capture, cancel, refund or verify) for more than ${props.settlementAgeAlarmS} s: Vipps keeps refusing or timing out, or the work tasks are down. \`checkin-gateway payments list --outstanding\`, then \`payments show <reference>\`.`,
+      metric: props.settlementOldestOutstanding.with({ period: fiveMinutes }),
+      threshold: props.settlementAgeAlarmS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+    // In alarm for as long as any settlement is needs-attention (the gauge, not the events): an operator
+    // must look at each one; the alarm clears only when none remain.
+    this.add('SettlementNeedsAttention', {
+      alarmDescription:
+        'Settlements are needs-attention: their money cannot be settled automatically (deadline passed or Vipps refused for good). `checkin-gateway payments list --outstanding` shows them with the reason.',
+      metric: props.settlementNeedsAttention.with({ period: fiveMinutes }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+    // One more settlement just ended needs-attention. The gauge alarm above does not page again while it
+    // is already in alarm; this one does for each new case, and needs no pass line (it counts the
+    // `settlement-needs-attention` error line itself). It clears after 5 quiet minutes.
+    this.add('SettlementNewNeedsAttention', {
+      alarmDescription:
+        'A settlement has just ended needs-attention (error log line "settlement settlement-needs-attention" on /checkin-gateway/work, with reference and reason).',
+      metric: props.settlementNeedsAttentionEvents.with({ period: fiveMinutes }),
+      threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });

@@ -54,7 +54,10 @@ export class CheckinGatewayStack extends Stack {
       settings,
       logRetention,
     });
-    const logMetrics = new LogMetrics(this, 'LogMetrics', { serveLogs: this.services.serveTask.logGroup });
+    const logMetrics = new LogMetrics(this, 'LogMetrics', {
+      serveLogs: this.services.serveTask.logGroup,
+      workLogs: this.services.workTask.logGroup,
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       intake: this.queues.intake,
       intakeDlq: this.queues.intakeDlq,
@@ -62,7 +65,11 @@ export class CheckinGatewayStack extends Stack {
       loadBalancer: this.services.serve.loadBalancer,
       signatureFailures: logMetrics.signatureFailures,
       staleDrops: logMetrics.staleDrops,
+      settlementOldestOutstanding: logMetrics.settlementOldestOutstanding,
+      settlementNeedsAttention: logMetrics.settlementNeedsAttention,
+      settlementNeedsAttentionEvents: logMetrics.settlementNeedsAttentionEvents,
       intakeAgeAlarmS: settings.intakeAgeAlarmS,
+      settlementAgeAlarmS: settings.settlementAgeAlarmS,
       authFailureThreshold: settings.authFailureAlarmThreshold,
       staleDropThreshold: settings.staleDropAlarmThreshold,
       email: settings.alarmEmail,

@@ -3,6 +3,14 @@
 // from the JSON log lines intake writes for them (src/intake/webhook-router.ts, handle-delivery.ts):
 //   {"level":"warn","message":"webhook verification failed","code":"<verdict code>",...}
 //   {"level":"warn","message":"webhook event dropped","reason":"stale_checkin",...}
+//
+// Settlement (the `work` role) is measured the same way. The Prometheus gauges
+// (`checkin_settlement_oldest_outstanding_seconds`, `checkin_settlement_needs_attention`) are repeated on
+// the line the settlement runner writes after every pass (src/settlement/runner.ts), and each settlement
+// that ends needs-attention writes its own line (src/settlement/machine.ts):
+//   {"level":"info","message":"settlement pass","event":"settlement-pass","oldestOutstandingS":<n>,"needsAttention":<n>,"outstanding":<n>,...}
+//   {"level":"error","message":"settlement settlement-needs-attention","event":"settlement-needs-attention","reference":...,"reason":...}
+// The pass line's numbers must be JSON numbers (a string never becomes a metric value).
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -10,12 +18,25 @@ import { Construct } from 'constructs';
 export const METRIC_NAMESPACE = 'CheckinGateway';
 export const AUTH_FAILURE_MESSAGE = 'webhook verification failed';
 export const DROP_MESSAGE = 'webhook event dropped';
+export const SETTLEMENT_PASS_EVENT = 'settlement-pass';
+export const NEEDS_ATTENTION_EVENT = 'settlement-needs-attention';
+
+export interface LogMetricsProps {
+  readonly serveLogs: logs.ILogGroup;
+  readonly workLogs: logs.ILogGroup;
+}
 
 export class LogMetrics extends Construct {
   readonly signatureFailures: cloudwatch.Metric;
   readonly staleDrops: cloudwatch.Metric;
+  /** Age in seconds of the oldest settlement still owing an operation (0 when none), per runner pass. */
+  readonly settlementOldestOutstanding: cloudwatch.Metric;
+  /** How many settlements are needs-attention right now, per runner pass: a gauge, read as Maximum. */
+  readonly settlementNeedsAttention: cloudwatch.Metric;
+  /** One per settlement that has just ended needs-attention: a count, read as Sum. */
+  readonly settlementNeedsAttentionEvents: cloudwatch.Metric;
 
-  constructor(scope: Construct, id: string, props: { readonly serveLogs: logs.ILogGroup }) {
+  constructor(scope: Construct, id: string, props: LogMetricsProps) {
     super(scope, id);
     const authFailures = new logs.MetricFilter(this, 'SignatureFailures', {
       logGroup: props.serveLogs,
@@ -38,5 +59,36 @@ export class LogMetrics extends Construct {
     });
     this.signatureFailures = authFailures.metric({ statistic: 'Sum' });
     this.staleDrops = stale.metric({ statistic: 'Sum' });
+
+    // A metric filter publishes one metric, so the pass line feeds two filters with the same pattern.
+    const passLine = logs.FilterPattern.stringValue('$.event', '=', SETTLEMENT_PASS_EVENT);
+    const oldest = new logs.MetricFilter(this, 'SettlementOldestOutstanding', {
+      logGroup: props.workLogs,
+      filterPattern: passLine,
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'SettlementOldestOutstandingSeconds',
+      metricValue: '$.oldestOutstandingS',
+      unit: cloudwatch.Unit.SECONDS,
+    });
+    const attention = new logs.MetricFilter(this, 'SettlementNeedsAttention', {
+      logGroup: props.workLogs,
+      filterPattern: passLine,
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'SettlementNeedsAttention',
+      metricValue: '$.needsAttention',
+      unit: cloudwatch.Unit.COUNT,
+    });
+    const attentionEvents = new logs.MetricFilter(this, 'SettlementNeedsAttentionEvents', {
+      logGroup: props.workLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.event', '=', NEEDS_ATTENTION_EVENT),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'SettlementNeedsAttentionEvents',
+      metricValue: '1',
+      unit: cloudwatch.Unit.COUNT,
+    });
+    // Several work tasks each log the same store-wide numbers: Maximum, never Sum or Average.
+    this.settlementOldestOutstanding = oldest.metric({ statistic: 'Maximum' });
+    this.settlementNeedsAttention = attention.metric({ statistic: 'Maximum' });
+    this.settlementNeedsAttentionEvents = attentionEvents.metric({ statistic: 'Sum' });
   }
 }

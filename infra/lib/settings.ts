@@ -46,6 +46,8 @@ export interface Settings {
   readonly controllerJwtAudience: string | undefined;
   readonly controllerJwtIssuer: string | undefined;
   readonly intakeAgeAlarmS: number;
+  /** Alarm when the oldest settlement still owing Vipps an operation is older than this (issue: one hour). */
+  readonly settlementAgeAlarmS: number;
   readonly authFailureAlarmThreshold: number;
   readonly staleDropAlarmThreshold: number;
 }
@@ -166,6 +168,7 @@ export function readSettings(get: ContextReader): Settings {
     controllerJwtAudience: optionalText('controllerJwtAudience'),
     controllerJwtIssuer: optionalText('controllerJwtIssuer'),
     intakeAgeAlarmS: num('intakeAgeAlarmS', 60, 10, 3600),
+    settlementAgeAlarmS: num('settlementAgeAlarmS', 3600, 300, 7 * 86400),
     authFailureAlarmThreshold: num('authFailureAlarmThreshold', 5, 1, 100000),
     staleDropAlarmThreshold: num('staleDropAlarmThreshold', 3, 1, 100000),
   };

@@ -22,6 +22,8 @@ describe('readSettings', () => {
       controllerQueueArns: [],
       laneSecretArns: {},
       alarmEmail: undefined,
+      intakeAgeAlarmS: 60,
+      settlementAgeAlarmS: 3600,
     });
   });
 
@@ -73,6 +75,10 @@ describe('readSettings', () => {
         'context "workMinCount" is invalid: expected an integer between 1 and 100, got "2.5"',
       ],
       [{ buildImage: 'yes' }, 'context "buildImage" is invalid: expected true or false, got "yes"'],
+      [
+        { settlementAgeAlarmS: '60' },
+        'context "settlementAgeAlarmS" is invalid: expected an integer between 300 and 604800, got "60"',
+      ],
       [
         { serveDesiredCount: '4', serveMaxCount: '3' },
         'context "serveMaxCount" is invalid: expected an integer between 4 and 200, got "3"',
