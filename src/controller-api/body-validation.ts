@@ -1,6 +1,7 @@
 // Request bodies of the controller API, validated into typed values with one error per offending field, so a
 // POS developer sees everything to fix in one answer (422 invalid_body).
 import type { Lane } from '../lanes/lane';
+import { amountError } from '../lanes/validate-fields';
 import type { DispenseReport, SaleRequest } from './controller-service';
 import type { FieldError } from './problems';
 
@@ -34,6 +35,9 @@ export function validateSale(body: unknown, lane: Pick<Lane, 'currency'>): Valid
   const { amount, currency, description, orderId } = body;
   if (!isMinorUnits(amount))
     errors.push({ field: 'amount', message: 'must be a positive integer in minor units (øre, cents)' });
+  // The lanes file's limits on every amount (ePayment's minimum per currency and its maximum, 65000000).
+  const outOfRange = isMinorUnits(amount) ? amountError(amount, lane.currency) : undefined;
+  if (outOfRange) errors.push({ field: 'amount', message: outOfRange });
   if (currency !== lane.currency)
     errors.push({ field: 'currency', message: `must be ${lane.currency}, the lane's currency` });
   if (typeof description !== 'string' || description.trim() === '' || description.length > MAX_DESCRIPTION) {

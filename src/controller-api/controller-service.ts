@@ -51,7 +51,13 @@ export interface LaneStatus {
 }
 
 export type ControllerServiceCode =
-  'sale_conflict' | 'sale_finished' | 'unknown_session' | 'session_finished' | 'amount_exceeds_authorized';
+  | 'sale_conflict'
+  | 'sale_finished'
+  | 'unknown_session'
+  | 'session_finished'
+  | 'amount_exceeds_authorized'
+  /** A sale amount outside what ePayment (and the lanes file) allow: answered 422 invalid_body. */
+  | 'invalid_amount';
 
 /** An expected refusal, with a stable code the routes map to HTTP; `detail` is shown to the controller. */
 export class ControllerServiceError extends Error {
@@ -65,13 +71,19 @@ export class ControllerServiceError extends Error {
 }
 
 export interface ControllerService {
-  /** Idempotent on orderId: the same open sale again is 'existing'; another open sale ⇒ sale_conflict. */
+  /**
+   * Idempotent on orderId: the same open sale again is 'existing'; another open sale ⇒ sale_conflict; an amount
+   * outside ePayment's limits ⇒ invalid_amount.
+   */
   openSale(laneId: string, sale: SaleRequest): Promise<{ status: 'opened' | 'existing'; sale: Sale }>;
   /** 'none' when no sale is open (idempotent). A sale already paid ⇒ sale_finished. */
   cancelSale(laneId: string): Promise<{ status: 'cancelled' | 'none' }>;
   /** The lane a session belongs to (for the token's lane scope), or undefined if unknown. */
   sessionLane(sessionId: string): Promise<string | undefined>;
-  /** The same report again is 'duplicate'; errors: unknown_session, session_finished, amount_exceeds_authorized. */
+  /**
+   * The same report again is 'duplicate'; a different one, queued or applied, is session_finished. Other
+   * errors: unknown_session, amount_exceeds_authorized.
+   */
   reportDispense(sessionId: string, report: DispenseReport): Promise<{ status: 'accepted' | 'duplicate' }>;
   laneStatus(laneId: string): Promise<LaneStatus>;
 }

@@ -12,7 +12,7 @@ import { controllerPrincipal, requireControllerToken } from './auth-middleware';
 import { validateDispense, validateSale } from './body-validation';
 import { ControllerServiceError, type ControllerService, type Sale } from './controller-service';
 import { isStoreUnavailable } from '../store/unavailable';
-import { sendControllerProblem, type ControllerProblemCode } from './problems';
+import { sendControllerProblem, type ControllerProblemCode, type FieldError } from './problems';
 
 export interface ControllerRouterDeps {
   readonly service: ControllerService;
@@ -31,7 +31,14 @@ const SERVICE_PROBLEM: Record<ControllerServiceError['code'], ControllerProblemC
   unknown_session: 'unknown_session',
   session_finished: 'session_finished',
   amount_exceeds_authorized: 'amount_exceeds_authorized',
+  invalid_amount: 'invalid_body',
 };
+
+/** 422 invalid_body: every offending field, and a detail that says it in one line. */
+function sendInvalidBody(res: Response, errors: readonly FieldError[]): void {
+  const detail = errors.map((e) => (e.field === '' ? e.message : `${e.field}: ${e.message}`)).join('; ');
+  sendControllerProblem(res, 'invalid_body', detail, { errors });
+}
 
 export function createControllerRouter(deps: ControllerRouterDeps): Router {
   const router = Router();
@@ -60,7 +67,7 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
     const lane = laneInScope(req, res);
     if (!lane || !selfCheckout(lane, res)) return;
     const body = validateSale(req.body, lane);
-    if (!body.ok) return sendControllerProblem(res, 'invalid_body', undefined, { errors: body.errors });
+    if (!body.ok) return sendInvalidBody(res, body.errors);
     const { status, sale } = await deps.service.openSale(lane.id, body.value);
     res.status(status === 'opened' ? 201 : 200).json(saleJson(sale));
   });
@@ -84,7 +91,7 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
       );
     }
     const body = validateDispense(req.body);
-    if (!body.ok) return sendControllerProblem(res, 'invalid_body', undefined, { errors: body.errors });
+    if (!body.ok) return sendInvalidBody(res, body.errors);
     const { status } = await deps.service.reportDispense(sessionId, body.value);
     res.status(202).json({ sessionId, status });
   });
@@ -111,6 +118,8 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
     (err: unknown, req: Request, res: Response, next: NextFunction) => {
       if (res.headersSent) return next(err);
       if (err instanceof ControllerServiceError) {
+        if (err.code === 'invalid_amount')
+          return sendInvalidBody(res, [{ field: 'amount', message: err.detail }]);
         const code = SERVICE_PROBLEM[err.code];
         const errors =
           code === 'amount_exceeds_authorized' ? [{ field: 'amount', message: err.detail }] : undefined;

@@ -4,6 +4,7 @@
 // Vipps events of that lane (architecture §1).
 import type { Clock } from '../clock';
 import type { LaneRegistry } from '../lanes/lane';
+import { amountError } from '../lanes/validate-fields';
 import type { Queue } from '../queue/queue';
 import {
   ControllerServiceError,
@@ -14,6 +15,7 @@ import {
   type SaleRequest,
   type SessionOutcome,
 } from '../controller-api/controller-service';
+import { acceptDispenseReport, type AcceptedReport } from '../store/dispense-reports-repo';
 import { recentEndings } from '../store/history-repo';
 import { loadLaneStatus } from '../store/lane-status-repo';
 import { deleteUnappliedSale, loadSale, reserveSale, type StoredSale } from '../store/sales-repo';
@@ -55,6 +57,14 @@ function sameSale(stored: StoredSale, req: SaleRequest): boolean {
   );
 }
 
+function sameReport(a: AcceptedReport, b: DispenseReport): boolean {
+  return a.result === b.result && (a.amount ?? null) === (b.amount ?? null);
+}
+
+function reportText(r: AcceptedReport): string {
+  return r.amount === undefined ? r.result : `${r.result} ${r.amount}`;
+}
+
 /** Money is moving for the sale's session: too late to cancel it. */
 const SALE_BEING_PAID = new Set(['authorized', 'capturing', 'completed']);
 
@@ -71,6 +81,9 @@ export function createControllerService(deps: ControllerServiceDeps): Controller
   return {
     async openSale(laneId, req) {
       const lane = laneOf(laneId);
+      // The routes check this first (422); a lanes reload between the two must not make it a conflict.
+      const outOfRange = amountError(req.amount, lane.currency);
+      if (outOfRange) throw new ControllerServiceError('invalid_amount', outOfRange);
       const sale: Omit<OpenSale, 'sessionId'> = {
         laneId,
         orderId: req.orderId,
@@ -149,13 +162,29 @@ export function createControllerService(deps: ControllerServiceDeps): Controller
           `session ${sessionId} cannot take this report (${verdict.reason}, state ${session.state})`,
         );
       }
+      // The worker applies a report in lane order, so the session may show none while one is still queued. The
+      // accepted report is recorded before it is queued: a different one is refused now instead of being
+      // answered `duplicate` (the job's dedup key is per session) and then rejected by the worker unseen.
+      const accepted = await acceptDispenseReport(
+        db,
+        { sessionId, laneId: session.laneId },
+        { result: report.result, ...(report.amount === undefined ? {} : { amount: report.amount }) },
+        deps.clock.now(),
+      );
+      if (!accepted.first && !sameReport(accepted.report, report))
+        throw new ControllerServiceError(
+          'session_finished',
+          `a different report (${reportText(accepted.report)}) was already accepted for ${sessionId}`,
+        );
+      // Queued again for a repeat too: free under the dedup key, and it heals an enqueue that failed after the
+      // report was recorded.
       const r = await queue.enqueue(
         dispenseReportJob(session.laneId, sessionId, {
           result: report.result,
           ...(amount ? { amount } : {}),
         }),
       );
-      return { status: r.duplicate ? 'duplicate' : 'accepted' };
+      return { status: accepted.first && !r.duplicate ? 'accepted' : 'duplicate' };
     },
 
     async laneStatus(laneId): Promise<LaneStatus> {

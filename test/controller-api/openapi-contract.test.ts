@@ -56,7 +56,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       authed(h, a).post(SALE, { ...sale, orderId: 'pos-3:2' })
     ),
     '413': (h, a) => authed(h, a).post(SALE, { ...sale, description: 'x'.repeat(20_000) }),
-    '422': (h, a) => authed(h, a).post(SALE, { ...sale, amount: '49.00' }),
+    '422': (h, a) => authed(h, a).post(SALE, { ...sale, amount: 65_000_001 }),
     '500': (h, a) => ((h.service.openSale = boom), authed(h, a).post(SALE, sale)),
     '503': (h, a) => ((h.service.openSale = down), authed(h, a).post(SALE, sale)),
   },
@@ -81,8 +81,9 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       authed(h, a).post(dispensePath('ses_1'), { result: 'failed' })
     ),
     '404': (h, a) => authed(h, a).post(dispensePath('ses_nope'), { result: 'failed' }),
-    '409': (h, a) => {
-      h.service.addSession({ sessionId: 'ses_1', laneId: 'vend-oslo-1', state: 'completed' });
+    '409': async (h, a) => {
+      authorizedSession(h);
+      await authed(h, a).post(dispensePath('ses_1'), { result: 'dispensed', amount: 2500 });
       return authed(h, a).post(dispensePath('ses_1'), { result: 'failed' });
     },
     '413': (h, a) => (
@@ -202,6 +203,8 @@ describe('docs/controller-api.openapi.yaml', () => {
     const ok = (name: string, body: unknown) => validate(schemas[name] ?? {}, body, doc).length === 0;
     expect(ok('SaleRequest', sale)).toBe(true);
     expect(ok('SaleRequest', { ...sale, amount: 49.5 })).toBe(false);
+    expect(ok('SaleRequest', { ...sale, amount: 65_000_000 })).toBe(true);
+    expect(ok('SaleRequest', { ...sale, amount: 65_000_001 })).toBe(false);
     expect(ok('SaleRequest', { ...sale, orderId: 'has space' })).toBe(false);
     expect(ok('SaleRequest', { ...sale, tip: 1 })).toBe(false);
     expect(ok('DispenseReport', { result: 'dispensed', amount: 2500 })).toBe(true);

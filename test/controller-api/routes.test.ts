@@ -66,6 +66,11 @@ describe('controller API routes', () => {
         tip: 10,
       });
       expectProblem(res, 422, 'invalid_body', 'The request body is invalid', {
+        detail:
+          'tip: is not a known field; amount: must be a positive integer in minor units (øre, cents); ' +
+          "currency: must be NOK, the lane's currency; " +
+          'description: must be a non-empty string of at most 100 characters; ' +
+          'orderId: must be 1-64 characters of A-Z a-z 0-9 . _ : -',
         errors: [
           { field: 'tip', message: 'is not a known field' },
           { field: 'amount', message: 'must be a positive integer in minor units (øre, cents)' },
@@ -79,8 +84,30 @@ describe('controller API routes', () => {
     it("requires the lane's own currency", async () => {
       const res = await post('/v1/lanes/shop-aarhus-1/sale', sale);
       expectProblem(res, 422, 'invalid_body', 'The request body is invalid', {
+        detail: "currency: must be DKK, the lane's currency",
         errors: [{ field: 'currency', message: "must be DKK, the lane's currency" }],
       });
+    });
+
+    it('answers 422 invalid_body naming the cap for an amount over 65000000, and opens nothing', async () => {
+      const res = await post(SALE, { ...sale, amount: 65_000_001 });
+      const message = 'expected at most 65000000 minor units (the ePayment maximum), got 65000001';
+      expectProblem(res, 422, 'invalid_body', 'The request body is invalid', {
+        detail: `amount: ${message}`,
+        errors: [{ field: 'amount', message }],
+      });
+      expect(h.service.sales.size).toBe(0);
+      expect((await post(SALE, { ...sale, amount: 65_000_000 })).status).toBe(201);
+    });
+
+    it("answers 422 invalid_body for an amount under ePayment's minimum for the currency", async () => {
+      const res = await post(SALE, { ...sale, amount: 99 });
+      const message = 'expected an integer number of minor units ≥ 100 for NOK, got 99';
+      expectProblem(res, 422, 'invalid_body', 'The request body is invalid', {
+        detail: `amount: ${message}`,
+        errors: [{ field: 'amount', message }],
+      });
+      expect(h.service.sales.size).toBe(0);
     });
 
     it('answers 422 for a body that is not a JSON object', async () => {
@@ -89,8 +116,10 @@ describe('controller API routes', () => {
         .set('Authorization', auth)
         .type('text/plain')
         .send('amount=4900');
+      const message = 'the body must be a JSON object (Content-Type: application/json)';
       expectProblem(res, 422, 'invalid_body', 'The request body is invalid', {
-        errors: [{ field: '', message: 'the body must be a JSON object (Content-Type: application/json)' }],
+        detail: message,
+        errors: [{ field: '', message }],
       });
     });
 
@@ -209,8 +238,10 @@ describe('controller API routes', () => {
     ])('answers 422 invalid_body for %j', async (body, errors) => {
       h.service.addSession({ sessionId: 'ses_c', laneId: 'vend-oslo-1', state: 'authorized' });
       expectProblem(await dispense('ses_c', body), 422, 'invalid_body', 'The request body is invalid', {
+        detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
         errors,
       });
+      expect(h.service.sessions.get('ses_c')?.report).toBeUndefined();
     });
 
     it('answers 422 amount_exceeds_authorized above the reserved amount', async () => {

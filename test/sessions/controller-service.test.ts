@@ -2,8 +2,10 @@
 // jobs it queues for the worker (which applies them in lane order). Sessions come from the real state machine.
 import { ControllerServiceError } from '../../src/controller-api/controller-service';
 import type { Input, Session } from '../../src/sessions/types';
+import { systemClock } from '../../src/clock';
+import { createControllerService } from '../../src/sessions/controller-service';
 import { loadSale, saveOpenSale } from '../../src/store/sales-repo';
-import { saveSession } from '../../src/store/sessions-repo';
+import { loadSession, saveSession } from '../../src/store/sessions-repo';
 import { waitFor } from '../support/wait-for';
 import { checkinFor, LaneSim, saleFor } from './harness';
 import { openHarness, shopSale, vending, type Harness } from './worker-harness';
@@ -82,12 +84,21 @@ describe('openSale', () => {
     });
   });
 
-  it('refuses an amount below what ePayment accepts, before reserving anything', async () => {
+  it('refuses an amount below what ePayment accepts with invalid_amount, before reserving anything', async () => {
     expect(await refusal(h.service.openSale(shopSale.id, { ...sale, amount: 99 }))).toEqual({
-      code: 'sale_conflict',
-      detail: 'the sale cannot be opened: invalid-amount',
+      code: 'invalid_amount',
+      detail: 'expected an integer number of minor units ≥ 100 for NOK, got 99',
     });
     expect(await loadSale(h.db, shopSale.id)).toBeNull();
+  });
+
+  it('refuses an amount over the 65000000 cap with invalid_amount (not sale_conflict); nothing reserved or queued', async () => {
+    expect(await refusal(h.service.openSale(shopSale.id, { ...sale, amount: 65_000_001 }))).toEqual({
+      code: 'invalid_amount',
+      detail: 'expected at most 65000000 minor units (the ePayment maximum), got 65000001',
+    });
+    expect(await loadSale(h.db, shopSale.id)).toBeNull();
+    expect(await h.queue.stats()).toEqual({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
   });
 });
 
@@ -157,6 +168,45 @@ describe('reportDispense', () => {
       "SELECT grp, dedup_key FROM jobs WHERE type = 'dispense-report'",
     );
     expect(rows).toEqual([{ grp: vending.id, dedup_key: `dispense:${s.id}` }]);
+  });
+
+  it('a different report while the accepted one is still queued ⇒ session_finished; nothing queued', async () => {
+    const s = await store(vendingSession());
+    expect(await h.service.reportDispense(s.id, { result: 'dispensed', amount: 2500 })).toEqual({
+      status: 'accepted',
+    });
+    const before = { jobs: await h.queue.stats(), session: await loadSession(h.db, s.id) };
+    expect(await refusal(h.service.reportDispense(s.id, { result: 'failed' }))).toEqual({
+      code: 'session_finished',
+      detail: `a different report (dispensed 2500) was already accepted for ${s.id}`,
+    });
+    expect(await refusal(h.service.reportDispense(s.id, { result: 'dispensed', amount: 2400 }))).toEqual({
+      code: 'session_finished',
+      detail: `a different report (dispensed 2500) was already accepted for ${s.id}`,
+    });
+    expect(await h.queue.stats()).toEqual(before.jobs);
+    expect(await loadSession(h.db, s.id)).toEqual(before.session);
+    expect(await jobs('dispense-report')).toEqual([
+      { sessionId: s.id, result: 'dispensed', amount: { currency: 'NOK', value: 2500 } },
+    ]);
+    // The same report is still recognised.
+    expect(await h.service.reportDispense(s.id, { result: 'dispensed', amount: 2500 })).toEqual({
+      status: 'duplicate',
+    });
+  });
+
+  it('the same report after an enqueue that failed is queued then, and answered duplicate', async () => {
+    const s = await store(vendingSession());
+    const down = createControllerService({
+      db: h.db,
+      queue: { enqueue: () => Promise.reject(new Error('queue unreachable')) },
+      lanes: () => h.registry,
+      clock: systemClock,
+    });
+    await expect(down.reportDispense(s.id, { result: 'failed' })).rejects.toThrow('queue unreachable');
+    expect(await jobs('dispense-report')).toEqual([]);
+    expect(await h.service.reportDispense(s.id, { result: 'failed' })).toEqual({ status: 'duplicate' });
+    expect(await jobs('dispense-report')).toEqual([{ sessionId: s.id, result: 'failed' }]);
   });
 
   it('more than was authorized ⇒ amount_exceeds_authorized', async () => {
