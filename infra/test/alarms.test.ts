@@ -220,8 +220,12 @@ describe('alarms', () => {
       );
     });
 
-    // Enable once src/settlement/runner.ts logs the pass line (see lib/log-metrics.ts for its shape).
-    it.todo('matches the settlement-pass line the runner writes after every pass');
+    it('matches the settlement-pass line the runner writes after every pass', () => {
+      const runner = fs.readFileSync(path.join(__dirname, '../../src/settlement/runner.ts'), 'utf8');
+      expect(runner).toMatch(/logger\.info\('settlement pass', \{\s*event: 'settlement-pass',/);
+      for (const field of ['oldestOutstandingS', 'needsAttention', 'outstanding'])
+        expect(runner).toMatch(new RegExp(`${field}: summary\\.${field}`));
+    });
   });
 
   it('sends every alarm to one KMS-encrypted SNS topic that CloudWatch may publish to', () => {

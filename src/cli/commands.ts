@@ -10,6 +10,7 @@ import { webhooksRotateCommand } from './webhooks-rotate';
 import { qrSyncCommand } from './qr-sync';
 import { qrListCommand } from './qr-list';
 import { qrDownloadCommand } from './qr-download';
+import { paymentsCommands } from './payments/commands';
 
 export const commands: readonly Command[] = [
   gatewayCommand('all', 'Run intake, controller API and worker in one process (the embedded default)'),
@@ -25,4 +26,5 @@ export const commands: readonly Command[] = [
   qrSyncCommand,
   qrListCommand,
   qrDownloadCommand,
+  ...paymentsCommands,
 ];

@@ -17,7 +17,7 @@ import {
 import { BatchExpectationError, type Sql, type Statement } from '../store/sql';
 import { executeSettlementCall, type SettlementEpaymentPort } from './execute';
 import { DEFAULT_SETTLEMENT_TIMING, stepSettlement, type SettlementTiming } from './machine';
-import { publishSettlementMetrics, type SettlementMetrics } from './metrics';
+import { publishSettlementMetrics, summarizeSettlements, type SettlementMetrics } from './metrics';
 import type { Settlement, SettlementCall, SettlementInput, SettlementRefund } from './types';
 
 export interface SettlementRunnerOptions {
@@ -100,6 +100,29 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
   let started = false;
   let stopped = false;
 
+  let lastLoggedAt = Number.NEGATIVE_INFINITY;
+  let lastHadWork = false;
+
+  /**
+   * Gauges after every pass; the `settlement pass` line whenever something is outstanding, once when it
+   * clears (so the alarms fed by it return to OK), and at least every minute otherwise.
+   */
+  async function report(): Promise<void> {
+    const now = clock.now();
+    const summary = await summarizeSettlements(db, now);
+    if (o.metrics) publishSettlementMetrics(o.metrics, summary);
+    const hasWork = summary.outstanding + summary.needsAttention > 0;
+    if (!hasWork && !lastHadWork && now.getTime() - lastLoggedAt < 60_000) return;
+    lastLoggedAt = now.getTime();
+    lastHadWork = hasWork;
+    logger.info('settlement pass', {
+      event: 'settlement-pass',
+      oldestOutstandingS: summary.oldestOutstandingS,
+      needsAttention: summary.needsAttention,
+      outstanding: summary.outstanding,
+    });
+  }
+
   async function workOne(first: Settlement): Promise<Settlement> {
     let s = first;
     let call: SettlementCall | null = { call: 'get' };
@@ -156,7 +179,7 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
       }
       if (due.length < batchSize || stopped) break;
     }
-    if (o.metrics) await publishSettlementMetrics(db, o.metrics, clock.now());
+    await report();
     return { worked, settled, needsAttention };
   }
 
