@@ -9,6 +9,8 @@ import { createMetrics, type Metrics } from './http/metrics';
 import { createApp } from './http/app';
 import { adminRouter } from './http/admin';
 import { createLocalPayments } from './settlement/payments-api';
+import { requestRefund } from './settlement/refund-request';
+import { loadSession } from './store/sessions-repo';
 import { LanesHolder } from './lanes/lanes-holder';
 import { createWebhookFastPath, type FastPath } from './intake/webhook-fast-path';
 import { createWebhookRouter, type WebhookRouterDeps } from './intake/webhook-router';
@@ -217,6 +219,10 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       routers.push(
         createControllerRouter({
           service: createControllerService({ db: store.db, queue, lanes: () => lanes.current(), clock }),
+          refund: (sessionId, ask, requestedBy) =>
+            requestRefund(store.db, { sessionId, ...ask, requestedBy }, clock.now(), async (id) =>
+              Boolean(await loadSession(store.db, id)),
+            ),
           lanes: () => lanes.current(),
           auth: {
             keys: parseControllerKeys(controllerKeys),

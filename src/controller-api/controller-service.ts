@@ -56,6 +56,8 @@ export type ControllerServiceCode =
   | 'unknown_session'
   | 'session_finished'
   | 'amount_exceeds_authorized'
+  /** A dispense report after the session's dispenseBy: the reservation is being released. */
+  | 'dispense_window_closed'
   /** A sale amount outside what ePayment (and the lanes file) allow: answered 422 invalid_body. */
   | 'invalid_amount';
 

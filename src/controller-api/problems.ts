@@ -22,6 +22,10 @@ const PROBLEMS = {
   session_finished: { status: 409, title: 'The session has already finished' },
   invalid_body: { status: 422, title: 'The request body is invalid' },
   amount_exceeds_authorized: { status: 422, title: 'The amount exceeds what was authorized' },
+  dispense_window_closed: {
+    status: 409,
+    title: 'The dispense window has closed; the reservation is being released',
+  },
   internal_error: { status: 500, title: 'Internal error' },
   store_unavailable: { status: 503, title: 'The store is unavailable; retry later' },
 } as const;

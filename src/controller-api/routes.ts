@@ -13,9 +13,12 @@ import { validateDispense, validateSale } from './body-validation';
 import { ControllerServiceError, type ControllerService, type Sale } from './controller-service';
 import { isStoreUnavailable } from '../store/unavailable';
 import { sendControllerProblem, type ControllerProblemCode, type FieldError } from './problems';
+import { addRefundRoute, type RefundDeps } from './refund-route';
 
 export interface ControllerRouterDeps {
   readonly service: ControllerService;
+  /** Refunds after capture (POST /v1/sessions/{id}/refund); absent = the route is not offered. */
+  readonly refund?: RefundDeps['refund'];
   /** The current lane registry (swapped on reload). */
   readonly lanes: () => LaneRegistry;
   readonly auth: ControllerTokenPolicy;
@@ -31,6 +34,7 @@ const SERVICE_PROBLEM: Record<ControllerServiceError['code'], ControllerProblemC
   unknown_session: 'unknown_session',
   session_finished: 'session_finished',
   amount_exceeds_authorized: 'amount_exceeds_authorized',
+  dispense_window_closed: 'dispense_window_closed',
   invalid_amount: 'invalid_body',
 };
 
@@ -95,6 +99,10 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
     const { status } = await deps.service.reportDispense(sessionId, body.value);
     res.status(202).json({ sessionId, status });
   });
+
+  const { refund } = deps;
+  if (refund)
+    addRefundRoute(router, auth, json, { sessionLane: (id) => deps.service.sessionLane(id), refund });
 
   router.get('/v1/lanes/:laneId', auth, async (req, res) => {
     const lane = laneInScope(req, res);

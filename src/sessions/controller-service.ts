@@ -145,6 +145,13 @@ export function createControllerService(deps: ControllerServiceDeps): Controller
       const amount = report.amount === undefined ? undefined : { currency, value: report.amount };
       const verdict = checkDispenseReport(session, { result: report.result, ...(amount ? { amount } : {}) });
       if (verdict.kind === 'duplicate') return { status: 'duplicate' };
+      // session.authorized told the controller dispenseBy; after it the dispense timeout releases the money.
+      const closesAt = session.dispenseBy === undefined ? NaN : Date.parse(session.dispenseBy);
+      if (session.dispensedValue === null && deps.clock.now().getTime() > closesAt)
+        throw new ControllerServiceError(
+          'dispense_window_closed',
+          `session ${sessionId} took dispense reports until ${session.dispenseBy}`,
+        );
       if (verdict.kind === 'ignored' || isFinalState(session.state))
         throw new ControllerServiceError(
           'session_finished',

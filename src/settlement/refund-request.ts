@@ -43,6 +43,45 @@ async function find(sql: Sql, r: RefundRequest): Promise<Settlement | null> {
   return null;
 }
 
+/** A refund decided on one settlement as read: the outcome, and the settlement to save when accepted. */
+export function decideRefund(
+  s: Settlement,
+  r: Pick<RefundRequest, 'refundId' | 'amount' | 'reason' | 'requestedBy'>,
+  now: Date,
+): { result: RefundResult; next: Settlement | null } {
+  const existing = s.refunds.find((x) => x.id === r.refundId);
+  if (existing) {
+    const same = existing.amount === r.amount && existing.kind === 'refund';
+    return {
+      result: same ? { kind: 'duplicate', settlement: s, refund: existing } : { kind: 'conflict', existing },
+      next: null,
+    };
+  }
+  const refundable = refundableOf(s);
+  if (r.amount > refundable) return { result: { kind: 'exceeds', refundable }, next: null };
+  const at = now.toISOString();
+  const refund: SettlementRefund = {
+    id: r.refundId,
+    amount: r.amount,
+    reason: r.reason,
+    kind: 'refund',
+    requestedBy: r.requestedBy,
+    requestedAt: at,
+    confirmedAt: null,
+  };
+  // A needs-attention settlement stays the operator's; the refund waits in it until they settle it again.
+  const due =
+    s.status === 'needs-attention' ? {} : { status: 'open' as const, nextAttemptAt: at, attempts: 0 };
+  const next: Settlement = {
+    ...s,
+    refunds: [...s.refunds, refund],
+    ...due,
+    updatedAt: at,
+    version: s.version + 1,
+  };
+  return { result: { kind: 'accepted', settlement: next, refund }, next };
+}
+
 const MAX_TRIES = 5;
 
 export async function requestRefund(
@@ -57,36 +96,11 @@ export async function requestRefund(
       if (r.sessionId && (await sessionExists(r.sessionId))) return { kind: 'not-finished' };
       return { kind: 'not-found' };
     }
-    const existing = s.refunds.find((x) => x.id === r.refundId);
-    if (existing) {
-      return existing.amount === r.amount && existing.kind === 'refund'
-        ? { kind: 'duplicate', settlement: s, refund: existing }
-        : { kind: 'conflict', existing };
-    }
-    const refundable = refundableOf(s);
-    if (r.amount > refundable) return { kind: 'exceeds', refundable };
-    const refund: SettlementRefund = {
-      id: r.refundId,
-      amount: r.amount,
-      reason: r.reason,
-      kind: 'refund',
-      requestedBy: r.requestedBy,
-      requestedAt: now.toISOString(),
-      confirmedAt: null,
-    };
-    const at = now.toISOString();
-    // A needs-attention settlement stays the operator's; the refund waits in it until they settle it again.
-    const reopen = s.status === 'settled' ? { status: 'open' as const, nextAttemptAt: at, attempts: 0 } : {};
-    const next: Settlement = {
-      ...s,
-      refunds: [...s.refunds, refund],
-      ...(s.status === 'open' ? { nextAttemptAt: at } : reopen),
-      updatedAt: at,
-      version: s.version + 1,
-    };
+    const { result, next } = decideRefund(s, r, now);
+    if (!next) return result;
     try {
       await sql.batch([saveSettlementStatement(next, s.version)]);
-      return { kind: 'accepted', settlement: next, refund };
+      return result;
     } catch (err) {
       if (err instanceof BatchExpectationError && tries < MAX_TRIES) continue;
       throw err;

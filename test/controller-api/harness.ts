@@ -63,6 +63,7 @@ export function createHarness(options: { audience?: string; issuer?: string } = 
   app.use(
     createControllerRouter({
       service,
+      refund: (sessionId, ask, by) => service.refund(sessionId, ask, by),
       lanes: () => laneRegistry(lanes),
       auth: {
         keys: parseControllerKeys(keyEntries),

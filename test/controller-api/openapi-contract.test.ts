@@ -43,6 +43,10 @@ const dispensePath = (id: string) => `/v1/sessions/${id}/dispense`;
 const authorizedSession = (h: Harness, laneId = 'vend-oslo-1') =>
   h.service.addSession({ sessionId: 'ses_1', laneId, state: 'authorized', maxAmount: 10000 });
 
+const refundPath = (id: string) => `/v1/sessions/${id}/refund`;
+const refund = { refundId: 'vend-fail-1', amount: 500, reason: 'coil jammed' };
+const paidSession = (h: Harness) => h.service.addPaidSession('ses_9', 'vend-oslo-1', 2500);
+
 const scenarios: Record<string, Record<string, Scenario>> = {
   'post /v1/lanes/{laneId}/sale': {
     '200': async (h, a) => (await authed(h, a).post(SALE, sale), authed(h, a).post(SALE, sale)),
@@ -102,6 +106,32 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       (h.service.sessionLane = down),
       authed(h, a).post(dispensePath('ses_1'), { result: 'failed' })
     ),
+  },
+  'post /v1/sessions/{sessionId}/refund': {
+    '200': async (h, a) => {
+      paidSession(h);
+      await authed(h, a).post(refundPath('ses_9'), refund);
+      return authed(h, a).post(refundPath('ses_9'), refund);
+    },
+    '202': (h, a) => (paidSession(h), authed(h, a).post(refundPath('ses_9'), refund)),
+    '400': (h, a) => (paidSession(h), authed(h, a).raw(refundPath('ses_9'), '{"amount":')),
+    '401': (h) => request(h.app).post(refundPath('ses_9')).send(refund),
+    '404': (h, a) => (
+      h.service.addPaidSession('ses_8', 'shop-aarhus-1', 2500),
+      authed(h, a).post(refundPath('ses_8'), refund)
+    ),
+    '409': async (h, a) => {
+      paidSession(h);
+      await authed(h, a).post(refundPath('ses_9'), refund);
+      return authed(h, a).post(refundPath('ses_9'), { ...refund, amount: 600 });
+    },
+    '413': (h, a) => (
+      paidSession(h),
+      authed(h, a).post(refundPath('ses_9'), { ...refund, reason: 'x'.repeat(20_000) })
+    ),
+    '422': (h, a) => (paidSession(h), authed(h, a).post(refundPath('ses_9'), { ...refund, amount: 2501 })),
+    '500': (h, a) => ((h.service.sessionLane = boom), authed(h, a).post(refundPath('ses_9'), refund)),
+    '503': (h, a) => ((h.service.sessionLane = down), authed(h, a).post(refundPath('ses_9'), refund)),
   },
   'get /v1/lanes/{laneId}': {
     '200': async (h, a) => {

@@ -12,6 +12,10 @@ import {
   type SessionOutcome,
 } from '../../src/controller-api/controller-service';
 
+import { settlementFromSeed } from '../../src/settlement/from-seed';
+import { decideRefund, type RefundResult } from '../../src/settlement/refund-request';
+import type { Settlement } from '../../src/settlement/types';
+
 const FINAL_STATES = new Set(['completed', 'cancelled', 'failed', 'dropped']);
 
 export interface FakeSession {
@@ -25,6 +29,8 @@ export interface FakeSession {
 }
 
 export class FakeControllerService implements ControllerService {
+  /** Settlements of ended sessions by session id, refunded through the real decideRefund. */
+  readonly settlements = new Map<string, Settlement>();
   readonly sales = new Map<string, Sale & { paid?: boolean }>();
   readonly sessions = new Map<string, FakeSession>();
   readonly outcomes = new Map<string, SessionOutcome[]>();
@@ -40,6 +46,38 @@ export class FakeControllerService implements ControllerService {
     this.sessions.set(stored.sessionId, stored);
     this.lastSeen.set(stored.laneId, stored.startedAt);
     return stored;
+  }
+
+  /** A completed vending session whose customer paid `sold` (settled at Vipps). */
+  addPaidSession(sessionId: string, laneId: string, sold: number): void {
+    this.addSession({ sessionId, laneId, state: 'completed', maxAmount: sold });
+    const seed = {
+      sessionId: `s_${'0'.repeat(32)}`,
+      laneId,
+      msn: '123456',
+      reference: `cg-${sessionId}`,
+      kind: 'vending' as const,
+      currency: 'NOK' as const,
+      paymentCreatedAt: this.clock.now().toISOString(),
+      soldValue: sold,
+      authorizedValue: sold,
+      capturedValue: sold,
+      cancelledValue: 0,
+      owed: false,
+    };
+    this.settlements.set(sessionId, { ...settlementFromSeed(seed, this.clock.now()), sessionId });
+  }
+
+  async refund(
+    sessionId: string,
+    ask: { refundId: string; amount: number; reason: string | null },
+    requestedBy: string,
+  ): Promise<RefundResult> {
+    const s = this.settlements.get(sessionId);
+    if (!s) return this.sessions.has(sessionId) ? { kind: 'not-finished' } : { kind: 'not-found' };
+    const { result, next } = decideRefund(s, { ...ask, requestedBy }, this.clock.now());
+    if (next) this.settlements.set(sessionId, next);
+    return result;
   }
 
   async openSale(
