@@ -1,6 +1,7 @@
 // End to end under an unreliable Vipps: 30% of the emulated API calls (token, ePayment) fail with 429/500/503
 // or never answer. Every session must still end as it should, with one payment per check-in and the ledger's
 // captured and released amounts exactly what the controllers reported.
+import { waitFor } from '../support/wait-for';
 import { startE2e, type E2e, type LaneSpec, type LedgerPayment } from './harness';
 
 interface Case {
@@ -51,6 +52,8 @@ describe('end to end: emulator faults at 30%', () => {
         worker: {
           timing: { backoffBaseS: 1, backoffMaxS: 2, firstPollS: 1, pollEveryS: 1, opWatchdogS: 10 },
         },
+        // A capture or cancel the session could not finish is the settlement's: retried within seconds here.
+        settlement: { timing: { baseDelayS: 1, maxDelayS: 2 } },
       },
     });
   });
@@ -75,6 +78,18 @@ describe('end to end: emulator faults at 30%', () => {
     );
     const finals = await Promise.all(sessions.map((s) => e2e.final(s, 60_000)));
     await e2e.control('DELETE', '/emulator/v1/faults');
+    // Money a session handed over is settled by its settlement's runner, on its own passes.
+    await waitFor(
+      async () => {
+        const res = await fetch(`${e2e.gateway.url}/admin/payments?outstanding=true`);
+        return ((await res.json()) as { payments: unknown[] }).payments.length === 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: 'every settlement to finish' },
+    );
+    const settlements = (await (await fetch(`${e2e.gateway.url}/admin/payments`)).json()) as {
+      payments: { status: string }[];
+    };
+    expect(settlements.payments.map((p) => p.status)).toEqual(CASES.map(() => 'settled'));
 
     expect(finals.map((f) => f.type)).toEqual(CASES.map((c) => c.final));
     const ledger = new Map((await e2e.payments()).map((p) => [p.reference, p]));

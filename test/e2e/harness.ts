@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
+import { systemClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { ReceivedMessage } from '../../src/emulator/simulated-controller';
 import type { CustomerBehavior } from '../../src/emulator/state';
@@ -86,6 +87,8 @@ export interface E2e {
 
 export interface E2eOptions {
   readonly lanes: readonly LaneSpec[];
+  /** A real data directory (its lock file names the admin URL the CLI uses); default in memory. */
+  readonly dataDir?: string;
   readonly start?: Omit<StartOptions, 'role'>;
 }
 
@@ -96,7 +99,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
   const jwtSecret = randomBytes(24).toString('hex');
   const config = loadConfig({
     VIPPS_ENV: 'sandbox',
-    DATA_DIR: 'memory://',
+    DATA_DIR: options.dataDir ?? 'memory://',
     PORT: '0',
     EMULATOR_PORT: '0',
     LANES_FILE: lanesFile,
@@ -168,7 +171,9 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     },
     payments,
     controllerApi(method, p, body) {
-      const token = jwt.sign({ lanes: '*' }, jwtSecret, { algorithm: 'HS256', expiresIn: '5m' });
+      // On the gateway's clock, which a test may have moved ahead of real time.
+      const nowS = Math.floor((options.start?.clock ?? systemClock).now().getTime() / 1000);
+      const token = jwt.sign({ lanes: '*', iat: nowS, exp: nowS + 300 }, jwtSecret, { algorithm: 'HS256' });
       return fetch(`${gateway.url}${p}`, {
         method,
         headers: {
