@@ -11,6 +11,7 @@
 // cancel.
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { repeatEvery } from '../repeat';
 import type { Queue } from '../queue/queue';
 import { countTimerlessSessions, listOverdueSessions } from '../store/sessions-repo';
 import type { Sql } from '../store/sql';
@@ -47,10 +48,6 @@ export function createSweeper(o: SweeperOptions): Sweeper {
   const intervalMs = o.intervalMs ?? 30_000;
   const graceMs = o.graceMs ?? 60_000;
   const batchSize = o.batchSize ?? 500;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let started = false;
-  let stopped = false;
 
   async function sweepOnce(): Promise<SweepResult> {
     const now = o.clock.now();
@@ -77,27 +74,6 @@ export function createSweeper(o: SweeperOptions): Sweeper {
     return { overdueSessions: overdue.length, requeued };
   }
 
-  function tick(): void {
-    running = sweepOnce()
-      .catch((err: unknown) =>
-        o.logger.error('session sweep failed', { error: err instanceof Error ? err.message : String(err) }),
-      )
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  }
-
-  return {
-    start() {
-      if (started || stopped) return;
-      started = true;
-      tick();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-    sweepOnce,
-  };
+  const loop = repeatEvery(intervalMs, sweepOnce, o.logger, 'session sweep failed');
+  return { start: () => loop.start(), stop: () => loop.stop(), sweepOnce };
 }

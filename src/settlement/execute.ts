@@ -54,6 +54,6 @@ export async function executeSettlementCall(
           : await epayment.refund({ ...ref, amount: amount(call.amount), idempotencyKey });
     return { type: 'op-done', op, observed: observedOf(r, now()) };
   } catch (err) {
-    return { type: 'op-failed', op, failure: operationFailure(err) };
+    return { type: 'op-failed', op, idempotencyKey: call.idempotencyKey, failure: operationFailure(err) };
   }
 }

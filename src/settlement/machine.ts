@@ -10,9 +10,10 @@
 import { CODE_PARTIAL_CAPTURE_NOT_ALLOWED, classifyFailure } from '../vipps/error-codes';
 import type { OperationFailure } from '../sessions/types';
 import { VIPPS_LIMITS, type SettlementLimits } from './deadlines';
-import { plan } from './plan';
+import { plan, type Verdict } from './plan';
 import type {
   Observed,
+  Refusal,
   Settlement,
   SettlementCall,
   SettlementInput,
@@ -126,22 +127,32 @@ function captureAllInstead(w: Work, o: Observed): void {
   });
 }
 
+/** The call the plan wants now is the very one Vipps refused (same operation, same Idempotency-Key). */
+function refusedAgain(refusal: Refusal | null, verdict: Verdict): refusal is Refusal {
+  if (!refusal || verdict.kind !== 'call' || refusal.op !== verdict.op) return false;
+  return (
+    refusal.key === null || !('idempotencyKey' in verdict.call) || verdict.call.idempotencyKey === refusal.key
+  );
+}
+
 function decide(w: Work): void {
   const o = w.s.observed;
   if (!o) return retryLater(w, 'get');
   confirmRefunds(w, o);
-  let verdict = plan(w.s, o, w.now.getTime(), w.timing.limits);
+  const verdict = plan(w.s, o, w.now.getTime(), w.timing.limits);
   const refusal = w.s.refusal;
-  if (verdict.kind === 'call' && refusal?.op === verdict.op) {
+  if (refusedAgain(refusal, verdict)) {
     const partialRefused = refusal.op === 'capture' && refusal.code === CODE_PARTIAL_CAPTURE_NOT_ALLOWED;
     if (!partialRefused || w.s.strategy !== 'partial') {
       return needsAttention(w, `${refusal.op}-refused:${refusal.code ?? refusal.status ?? 'unknown'}`);
     }
     captureAllInstead(w, o);
-    verdict = plan(w.s, o, w.now.getTime(), w.timing.limits);
-  } else if (refusal) {
-    w.patch({ refusal: null }); // what was refused is no longer owed: it had in fact succeeded
+    // Saved before the whole reservation is captured: a pass whose save is lost (a crash, a refund request
+    // meanwhile) must not capture it all and then forget why.
+    w.patch({ status: 'open', nextAttemptAt: w.now.toISOString() });
+    return;
   }
+  if (refusal) w.patch({ refusal: null }); // what was refused is no longer owed: it had in fact succeeded
   switch (verdict.kind) {
     case 'settled':
       w.patch({ status: 'settled', reason: null, nextAttemptAt: null, attempts: 0 });
@@ -182,7 +193,8 @@ export function stepSettlement(
         retryLater(w, input.op, input.failure);
       } else {
         const { code, status } = input.failure;
-        w.patch({ refusal: { op: input.op, code: code ?? null, status: status ?? null } });
+        const key = input.idempotencyKey ?? null;
+        w.patch({ refusal: { op: input.op, key, code: code ?? null, status: status ?? null } });
         w.log('warn', 'settlement-refused-read-first', { op: input.op, ...failureFields(input.failure) });
         w.next = { call: 'get' };
       }

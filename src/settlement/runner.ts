@@ -5,6 +5,7 @@
 // saved by nobody: its calls were idempotent, and it is due again at once.
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { repeatEvery } from '../repeat';
 import { laneMessage, type LaneMessage } from '../sessions/lane-message';
 import { sha256Hex } from '../hash';
 import { addToOutboxStatements } from '../store/outbox-repo';
@@ -94,11 +95,9 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
   const leaseMs = o.leaseMs ?? 120_000;
   const batchSize = o.batchSize ?? 20;
   const { db, clock, logger } = o;
-  let timer: NodeJS.Timeout | undefined;
   let current: Promise<PassResult> | null = null;
   let queued: Promise<PassResult> | null = null;
   let started = false;
-  let stopped = false;
 
   let lastLoggedAt = Number.NEGATIVE_INFINITY;
   let lastHadWork = false;
@@ -177,7 +176,7 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
           });
         }
       }
-      if (due.length < batchSize || stopped) break;
+      if (due.length < batchSize || loop.stopped) break;
     }
     await report();
     return { worked, settled, needsAttention };
@@ -200,29 +199,19 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
     return queued;
   }
 
-  function tick(): void {
-    runOnce()
-      .catch((err: unknown) =>
-        logger.error('settlement pass failed', { error: err instanceof Error ? err.message : String(err) }),
-      )
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  }
+  const loop = repeatEvery(intervalMs, runOnce, logger, 'settlement pass failed');
 
   return {
     start() {
-      if (started || stopped) return;
       started = true;
-      tick();
+      loop.start();
     },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
+      await loop.stop();
       await Promise.all([current?.catch(() => undefined), queued?.catch(() => undefined)]);
     },
     wake() {
-      if (started && !stopped) void runOnce().catch(() => undefined);
+      if (started && !loop.stopped) void runOnce().catch(() => undefined);
     },
     runOnce,
   };

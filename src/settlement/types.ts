@@ -40,6 +40,8 @@ export interface Observed {
 /** An operation Vipps refused (a 4xx that is not "try again"): the next read decides whether it stands. */
 export interface Refusal {
   readonly op: SettlementOp;
+  /** The refused call's Idempotency-Key: only that same call counts as refused again (another refund does not). */
+  readonly key: string | null;
   readonly code: string | null;
   readonly status: number | null;
 }
@@ -90,7 +92,12 @@ export type SettlementInput =
   | { readonly type: 'read'; readonly observed: Observed }
   | { readonly type: 'read-failed'; readonly failure: OperationFailure }
   | { readonly type: 'op-done'; readonly op: SettlementOp; readonly observed: Observed }
-  | { readonly type: 'op-failed'; readonly op: SettlementOp; readonly failure: OperationFailure };
+  | {
+      readonly type: 'op-failed';
+      readonly op: SettlementOp;
+      readonly idempotencyKey?: string;
+      readonly failure: OperationFailure;
+    };
 
 export interface SettlementLog {
   readonly level: 'info' | 'warn' | 'error';

@@ -108,20 +108,20 @@ describe('settlement over HTTP against the emulator', () => {
   });
 
   it('a capture failing, then answered 6280, then succeeding is captured once', async () => {
-    await e2e.control('POST', '/emulator/v1/faults', { operation: 'capture', statuses: [500], count: 1 });
+    // The session's capture and the settlement's first one are answered 6280 ("try again with the same key").
+    await e2e.control('POST', '/emulator/v1/faults', { operation: 'capture', errorCode: '6280', count: 2 });
     const s = await vend('vend-capture', 4000);
     expect(await e2e.final(s)).toMatchObject({ type: 'session.completed', data: { settlement: 'pending' } });
-    await e2e.control('POST', '/emulator/v1/faults', { operation: 'capture', errorCode: '6280', count: 1 });
     const settled = await settleUntil(s.reference, (d) => d.payment.status !== 'open');
     expect(settled.payment).toMatchObject({ status: 'settled', captured: 4000, cancelled: 6000 });
     const p = await ledger(s.reference);
     expect(amounts(p)).toEqual({ authorized: 10000, captured: 4000, cancelled: 6000, refunded: 0 });
     expect(p.events.filter((e) => e === 'CAPTURED')).toHaveLength(1);
     const captures = settled.timeline.filter((t) => t.what.includes(' capture '));
-    expect(captures.map((t) => [t.what, t.detail['code'] ?? null])).toEqual([
-      ['session capture failed', null],
-      ['settlement capture failed', '6280'],
-      ['settlement capture ok', null],
+    expect(captures.map((t) => [t.what, t.detail['code'] ?? null, t.detail['idempotencyKey']])).toEqual([
+      ['session capture failed', '6280', `cg-${s.sessionId.slice(2)}-capture`],
+      ['settlement capture failed', '6280', `cg-${s.sessionId.slice(2)}-capture`],
+      ['settlement capture ok', null, `cg-${s.sessionId.slice(2)}-capture`],
     ]);
   });
 

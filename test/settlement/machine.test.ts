@@ -160,12 +160,18 @@ describe('settlement machine: 6140, partial capture not allowed for the sales un
       {
         type: 'op-failed',
         op: 'capture',
+        idempotencyKey: captureKey(SESSION_ID),
         failure: { status: 400, code: '6140', retryable: false, message: 'must capture full amount' },
       },
       at(NOW + 1000),
     );
     expect(refused.next).toEqual({ call: 'get' });
-    expect(refused.settlement.refusal).toEqual({ op: 'capture', code: '6140', status: 400 });
+    expect(refused.settlement.refusal).toEqual({
+      op: 'capture',
+      key: captureKey(SESSION_ID),
+      code: '6140',
+      status: 400,
+    });
 
     const switched = stepSettlement(
       refused.settlement,
@@ -195,14 +201,18 @@ describe('settlement machine: 6140, partial capture not allowed for the sales un
       event: 'settlement-partial-capture-not-allowed',
       fields: expect.objectContaining({ msn: vendingLane.msn }),
     });
-    expect(switched.next).toEqual({
-      call: 'capture',
-      amount: 10_000,
-      idempotencyKey: captureAllKey(SESSION_ID),
-    });
+    // The switch is saved before anything is captured: a lost save cannot capture it all and forget why.
+    expect(switched.next).toBeNull();
+    expect(switched.settlement.nextAttemptAt).toBe(iso(NOW + 2000));
+    const next = stepSettlement(
+      switched.settlement,
+      { type: 'read', observed: observed('AUTHORIZED', 10_000, 0, 0, 0, NOW + 2500) },
+      at(NOW + 2500),
+    );
+    expect(next.next).toEqual({ call: 'capture', amount: 10_000, idempotencyKey: captureAllKey(SESSION_ID) });
 
     const captured = stepSettlement(
-      switched.settlement,
+      next.settlement,
       { type: 'op-done', op: 'capture', observed: observed('AUTHORIZED', 10_000, 10_000, 0, 0, NOW + 3000) },
       at(NOW + 3000),
     );
