@@ -9,8 +9,14 @@ import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** Deliveries of a job before SQS moves it to the DLQ (the app also dead-letters permanent errors at once). */
-export const MAX_RECEIVE_COUNT = 5;
+/** Attempts the app makes at a job before it dead-letters it itself, scrubbed of any customer token. */
+export const QUEUE_MAX_ATTEMPTS = 5;
+/**
+ * Receives before SQS would move a message to the DLQ as it is. Above QUEUE_MAX_ATTEMPTS: the consumer
+ * dead-letters a message itself (scrubbed) on the receive before this one, and messages waiting behind a
+ * failing one in its lane are received again on each of its retries.
+ */
+export const MAX_RECEIVE_COUNT = 10;
 /** Longest a job may stay in a queue: 14 days, beyond the 7 days Vipps retries a delivery. */
 const RETENTION = Duration.days(14);
 

@@ -12,7 +12,7 @@ import { Database, DATABASE_NAME, DATABASE_PORT } from './database';
 import { DATABASE_ENV } from './entrypoint';
 import { gatewayImage } from './gateway-image';
 import { CONTAINER_PORT, GatewayTask } from './gateway-task';
-import { MAX_RECEIVE_COUNT, Queues } from './queues';
+import { QUEUE_MAX_ATTEMPTS, Queues } from './queues';
 import { AppSecrets, CONTROLLER_JWT_FIELD, VIPPS_FIELDS, WEBHOOK_FIELD } from './secrets';
 import { ServeService } from './serve-service';
 import { Settings } from './settings';
@@ -56,8 +56,8 @@ export class Services extends Construct {
       SQS_DLQ_URL: queues.intakeDlq.queueUrl,
       SQS_TIMER_QUEUE_URL: queues.timers.queueUrl,
       AWS_REGION: Stack.of(this).region,
-      // The app's attempt count is SQS's ApproximateReceiveCount: keep it in step with the redrive policy.
-      QUEUE_MAX_ATTEMPTS: String(MAX_RECEIVE_COUNT),
+      // The app's attempt count is SQS's ApproximateReceiveCount; the redrive policy allows more (queues.ts).
+      QUEUE_MAX_ATTEMPTS: String(QUEUE_MAX_ATTEMPTS),
       VIPPS_ENV: settings.vippsEnv,
       PUBLIC_WEBHOOK_URL: settings.publicWebhookUrl,
       HOST: '0.0.0.0',

@@ -35,7 +35,7 @@ describe('queues', () => {
   it('redrives the intake queue to its FIFO DLQ after 5 receives', () => {
     const intake = onlyResource(template, 'AWS::SQS::Queue', (p) => p.QueueName === 'checkin-intake.fifo');
     const redrive = intake.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
-    expect(redrive.maxReceiveCount).toBe(5);
+    expect(redrive.maxReceiveCount).toBe(10);
     expect(logicalId(redrive.deadLetterTargetArn)).toBe(queueId('checkin-intake-dlq.fifo'));
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: 'checkin-intake-dlq.fifo',
@@ -50,7 +50,7 @@ describe('queues', () => {
     expect(timers.SqsManagedSseEnabled).toBe(true);
     const redrive = timers.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
     expect(logicalId(redrive.deadLetterTargetArn)).toBe(queueId('checkin-timers-dlq'));
-    expect(redrive.maxReceiveCount).toBe(5);
+    expect(redrive.maxReceiveCount).toBe(10);
   });
 
   it('denies non-TLS access on every queue', () => {

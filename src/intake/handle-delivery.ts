@@ -77,7 +77,7 @@ export async function handleVerifiedDelivery(
   ctx: DeliveryContext,
   res: Reply,
 ): Promise<Outcome> {
-  const parsed = parseEvent(rawBody);
+  const parsed = parseEvent(rawBody, ctx.log);
   if (!parsed.ok) {
     // Signed but unusable: keep the bytes for inspection before answering 2xx (nothing signed is lost).
     try {
