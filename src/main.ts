@@ -124,7 +124,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     if (store.lock) {
       // Sole owner of the embedded directory: leases left by a killed predecessor end now, not in minutes.
       const released = await releaseStaleLeases(store.db, clock.now());
-      if (released.jobs + released.laneMessages > 0)
+      if (released.jobs + released.laneMessages + released.settlements > 0)
         logger.warn('released leases of a previous run', { ...released });
     }
     const bound = await bindServer(config.port, config.host);

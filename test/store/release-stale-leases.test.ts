@@ -4,6 +4,7 @@ import { silentLogger } from '../../src/log';
 import { PostgresQueue } from '../../src/queue/postgres-queue';
 import { releaseStaleLeases } from '../../src/store/release-stale-leases';
 import { addToOutbox, claimLaneHead, claimDueHeads } from '../../src/store/outbox-repo';
+import { claimDueSettlements, seedSettlementStatement } from '../../src/store/settlements-repo';
 import type { Database } from '../../src/store/sql';
 import { openTestDatabase, truncateAll } from '../support/db';
 import { waitFor } from '../support/wait-for';
@@ -49,7 +50,7 @@ it('makes a job leased by a dead process claimable now, its delivery counted', a
 
   const released = await releaseStaleLeases(db, clock.now());
 
-  expect(released).toEqual({ jobs: 1, laneMessages: 0 });
+  expect(released).toEqual({ jobs: 1, laneMessages: 0, settlements: 0 });
   const handled: number[] = [];
   const consumer = queue.consume(async (job) => void handled.push(job.attempt), { concurrency: 1 });
   await waitFor(() => handled.length > 0);
@@ -65,7 +66,33 @@ it('frees a lane message leased by a dead dispatcher so its lane is delivered ag
 
   const released = await releaseStaleLeases(db, now);
 
-  expect(released).toEqual({ jobs: 0, laneMessages: 1 });
+  expect(released).toEqual({ jobs: 0, laneMessages: 1, settlements: 0 });
   const heads = await claimDueHeads(db, now, 10, [], now);
   expect(heads.map((h) => h.id)).toEqual(['s_1.dropped']);
+});
+
+it('frees a settlement leased by a dead runner so the money is worked again at once', async () => {
+  const now = clock.now();
+  const seed = {
+    sessionId: `s_${'ab'.repeat(16)}`,
+    laneId: 'vend-1',
+    msn: '123456',
+    reference: 'cgvend1-abababababababababababab',
+    kind: 'vending' as const,
+    currency: 'NOK' as const,
+    paymentCreatedAt: now.toISOString(),
+    soldValue: 2500,
+    authorizedValue: 10000,
+    capturedValue: 0,
+    cancelledValue: 0,
+    owed: true,
+  };
+  await db.batch([seedSettlementStatement(seed, now)]);
+  expect((await claimDueSettlements(db, now, 120_000, 10)).map((s) => s.reference)).toEqual([seed.reference]);
+  expect(await claimDueSettlements(db, now, 120_000, 10)).toEqual([]);
+
+  const released = await releaseStaleLeases(db, now);
+
+  expect(released).toEqual({ jobs: 0, laneMessages: 0, settlements: 1 });
+  expect((await claimDueSettlements(db, now, 120_000, 10)).map((s) => s.reference)).toEqual([seed.reference]);
 });
