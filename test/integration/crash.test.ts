@@ -29,7 +29,9 @@ describe('crash safety of intake', () => {
   it('keeps every acknowledged check-in exactly once across a SIGKILL at a random moment', async () => {
     const env = {
       DATA_DIR: dataDir,
+      // Both ports allocated by the OS, so a sandbox running on this machine (8080/7070) cannot collide.
       PORT: '0',
+      EMULATOR_PORT: '0',
       LANES_FILE: 'lanes.yaml',
       VIPPS_WEBHOOK_SECRETS: SECRET,
       // As behind a TLS-terminating proxy: Vipps signs the public URL, requests arrive on the local port.

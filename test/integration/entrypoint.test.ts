@@ -39,12 +39,13 @@ describe('the image entrypoint', () => {
     'runs `node dist/cli.js %s`, passes its HEALTHCHECK, and exits 0 on SIGTERM',
     async (role) => {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cg-entry-'));
-      const port = 18600 + (role === 'all' ? 1 : 0);
-      const env = {
+      // PORT=0: no fixed port to collide with a sandbox or another test; the HEALTHCHECK is then run with
+      // the port the gateway reports, as Docker would run it with the container's PORT.
+      const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
-        PORT: String(port),
+        PORT: '0',
         EMULATOR_PORT: '0',
         DATA_DIR: dataDir,
         LANES_FILE: path.join(ROOT, 'lanes.yaml'),
@@ -59,14 +60,20 @@ describe('the image entrypoint', () => {
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       try {
         const deadline = Date.now() + 60_000;
-        while (!output.includes('"gateway listening"')) {
+        // Until the whole "gateway listening" line (with its url) has arrived.
+        while (!/"gateway listening"[^\n]*\n/.test(output)) {
           if (child.exitCode !== null) throw new Error(`exited early:\n${output}`);
           if (Date.now() > deadline) throw new Error(`did not start:\n${output}`);
           await once(child.stdout, 'data');
         }
         // The Dockerfile's own HEALTHCHECK command, run as Docker would.
         const [cmd, ...args] = execForm(/HEALTHCHECK [^\n]*?CMD (\[.*\])/);
-        const health = spawnSync(cmd === 'node' ? process.execPath : cmd!, args, { env, encoding: 'utf8' });
+        const listening = output.split('\n').find((line) => line.includes('"gateway listening"'));
+        const port = new URL((JSON.parse(listening!) as { url: string }).url).port;
+        const health = spawnSync(cmd === 'node' ? process.execPath : cmd!, args, {
+          env: { ...env, PORT: port },
+          encoding: 'utf8',
+        });
         expect(health.status).toBe(0);
         const exited = once(child, 'exit');
         child.kill('SIGTERM');
