@@ -1,8 +1,20 @@
 // The only reader of process.env. Everything is validated at boot and frozen; an invalid value stops the
 // process with a message naming the variable (see README "Configuration").
-import { ConfigError, Env, int, list, oneOf, optional, str, trustProxy, url } from './config/env-parsers';
+import {
+  collectConfigErrors,
+  ConfigError,
+  Env,
+  int,
+  list,
+  oneOf,
+  optional,
+  report,
+  str,
+  trustProxy,
+  url,
+} from './config/env-parsers';
 
-export { ConfigError } from './config/env-parsers';
+export { ConfigError, ConfigErrors } from './config/env-parsers';
 
 export type VippsEnv = 'sandbox' | 'test' | 'production';
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'debug';
@@ -39,6 +51,10 @@ export interface Config {
     readonly keys: readonly string[];
     readonly audience: string | undefined;
     readonly issuer: string | undefined;
+    /** CONTROLLER_JWT_MAX_TTL_S: tokens living longer (exp − iat) are refused. */
+    readonly maxTtlS: number;
+    /** CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN: failed authentications per IP per minute before 429. */
+    readonly failedAuthLimitPerMin: number;
   };
   /** True when PUBLIC_WEBHOOK_URL was not set (sandbox): it follows the port actually bound. */
   readonly publicWebhookUrlDefaulted: boolean;
@@ -73,9 +89,20 @@ export interface LoadConfigOptions {
    * first secret is obtained, so it cannot require one.
    */
   readonly requireWebhookSecrets?: boolean;
+  /**
+   * Default false. True for the gateway roles that verify controller tokens (`all`, `serve`): outside the
+   * sandbox they then require CONTROLLER_JWT_AUDIENCE and CONTROLLER_JWT_ISSUER (issue 13), while operator
+   * commands that never see a token do not.
+   */
+  readonly servesControllerApi?: boolean;
 }
 
+/** Throws ConfigError naming every invalid or missing variable at once (ConfigErrors when there are several). */
 export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
+  return collectConfigErrors(() => readConfig(env, options));
+}
+
+function readConfig(env: Env, options: LoadConfigOptions): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
   const host = str(env, 'HOST', '127.0.0.1');
   const vippsEnv = oneOf<VippsEnv>(env, 'VIPPS_ENV', ['sandbox', 'test', 'production'], 'sandbox');
@@ -84,12 +111,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const publicWebhookUrl =
     url(env, 'PUBLIC_WEBHOOK_URL', vippsEnv === 'sandbox' ? ['http:', 'https:'] : ['https:']) ??
     (vippsEnv === 'sandbox' ? new URL(`http://127.0.0.1:${port}/webhooks/vipps`) : undefined);
-  if (!publicWebhookUrl) throw new ConfigError('PUBLIC_WEBHOOK_URL', 'the https URL registered with Vipps');
+  if (!publicWebhookUrl) report(new ConfigError('PUBLIC_WEBHOOK_URL', 'the https URL registered with Vipps'));
 
   const webhookSecrets = list(env, 'VIPPS_WEBHOOK_SECRETS');
   // In the sandbox the gateway registers its webhook with the built-in emulator at start and adds that secret.
   if (vippsEnv !== 'sandbox' && webhookSecrets.length === 0 && options.requireWebhookSecrets !== false) {
-    throw new ConfigError('VIPPS_WEBHOOK_SECRETS', 'one or more comma-separated webhook secrets');
+    report(new ConfigError('VIPPS_WEBHOOK_SECRETS', 'one or more comma-separated webhook secrets'));
   }
 
   const clientId = optional(env, 'VIPPS_CLIENT_ID');
@@ -97,18 +124,20 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const subscriptionKey = optional(env, 'VIPPS_SUBSCRIPTION_KEY');
   if (vippsEnv !== 'sandbox') {
     // No silent fallback to the sandbox: a real environment without credentials refuses to start.
-    if (!clientId) throw new ConfigError('VIPPS_CLIENT_ID', `the client id for VIPPS_ENV=${vippsEnv}`);
+    if (!clientId) report(new ConfigError('VIPPS_CLIENT_ID', `the client id for VIPPS_ENV=${vippsEnv}`));
     if (!clientSecret)
-      throw new ConfigError('VIPPS_CLIENT_SECRET', `the client secret for VIPPS_ENV=${vippsEnv}`);
+      report(new ConfigError('VIPPS_CLIENT_SECRET', `the client secret for VIPPS_ENV=${vippsEnv}`));
     if (!subscriptionKey)
-      throw new ConfigError('VIPPS_SUBSCRIPTION_KEY', `the subscription key for VIPPS_ENV=${vippsEnv}`);
+      report(new ConfigError('VIPPS_SUBSCRIPTION_KEY', `the subscription key for VIPPS_ENV=${vippsEnv}`));
   }
   const sandboxBase = url(env, 'VIPPS_BASE_URL', ['http:', 'https:']);
   if (vippsEnv !== 'sandbox' && sandboxBase) {
-    throw new ConfigError(
-      'VIPPS_BASE_URL',
-      `unset when VIPPS_ENV=${vippsEnv} (the base URL is fixed)`,
-      sandboxBase.href,
+    report(
+      new ConfigError(
+        'VIPPS_BASE_URL',
+        `unset when VIPPS_ENV=${vippsEnv} (the base URL is fixed)`,
+        sandboxBase.href,
+      ),
     );
   }
   const baseUrl =
@@ -118,17 +147,20 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const systemName = str(env, 'VIPPS_SYSTEM_NAME', pkg.name);
   const systemVersion = str(env, 'VIPPS_SYSTEM_VERSION', pkg.version);
-  if (systemName.length > 30) throw new ConfigError('VIPPS_SYSTEM_NAME', 'at most 30 characters', systemName);
+  if (systemName.length > 30)
+    report(new ConfigError('VIPPS_SYSTEM_NAME', 'at most 30 characters', systemName));
   if (systemVersion.length > 30)
-    throw new ConfigError('VIPPS_SYSTEM_VERSION', 'at most 30 characters', systemVersion);
+    report(new ConfigError('VIPPS_SYSTEM_VERSION', 'at most 30 characters', systemVersion));
 
   const queue = oneOf(env, 'QUEUE', ['postgres', 'sqs'] as const, 'postgres');
   const store = oneOf(env, 'STORE', ['pglite', 'postgres'] as const, 'pglite');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (store === 'postgres' && !databaseUrl)
-    throw new ConfigError(
-      'DATABASE_URL',
-      'a postgres://user:password@host:port/database URL when STORE=postgres',
+    report(
+      new ConfigError(
+        'DATABASE_URL',
+        'a postgres://user:password@host:port/database URL when STORE=postgres',
+      ),
     );
   const sqsUrls = {
     intakeQueueUrl: url(env, 'SQS_INTAKE_QUEUE_URL', ['http:', 'https:'])?.href,
@@ -137,23 +169,25 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   };
   if (queue === 'sqs') {
     if (!sqsUrls.intakeQueueUrl?.endsWith('.fifo'))
-      throw new ConfigError('SQS_INTAKE_QUEUE_URL', 'the URL of a FIFO queue (…/name.fifo) when QUEUE=sqs');
+      report(new ConfigError('SQS_INTAKE_QUEUE_URL', 'the URL of a FIFO queue (…/name.fifo) when QUEUE=sqs'));
     if (!sqsUrls.dlqUrl?.endsWith('.fifo'))
-      throw new ConfigError(
-        'SQS_DLQ_URL',
-        'the URL of the FIFO dead-letter queue (…/name.fifo) when QUEUE=sqs',
+      report(
+        new ConfigError('SQS_DLQ_URL', 'the URL of the FIFO dead-letter queue (…/name.fifo) when QUEUE=sqs'),
       );
     if (!sqsUrls.timerQueueUrl || sqsUrls.timerQueueUrl.endsWith('.fifo'))
-      throw new ConfigError(
-        'SQS_TIMER_QUEUE_URL',
-        'the URL of a standard (not FIFO) queue for timers when QUEUE=sqs',
+      report(
+        new ConfigError(
+          'SQS_TIMER_QUEUE_URL',
+          'the URL of a standard (not FIFO) queue for timers when QUEUE=sqs',
+        ),
       );
   }
 
   const config: Config = {
     port,
     host,
-    publicWebhookUrl,
+    // Unset only when a problem was reported: loadConfig throws before this value is seen.
+    publicWebhookUrl: publicWebhookUrl ?? new URL('https://unset.invalid/'),
     webhookSecrets,
     webhookClockSkewS: int(env, 'VIPPS_WEBHOOK_CLOCK_SKEW_S', 300, 1, 3600),
     checkinMaxAgeS: int(env, 'CHECKIN_MAX_AGE_S', 120, 1, 900),
@@ -180,8 +214,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 1024),
     controllerJwt: {
       keys: list(env, 'CONTROLLER_JWT_KEYS'),
-      audience: optional(env, 'CONTROLLER_JWT_AUDIENCE'),
-      issuer: optional(env, 'CONTROLLER_JWT_ISSUER'),
+      audience: controllerClaim(env, 'CONTROLLER_JWT_AUDIENCE', 'aud', vippsEnv, options),
+      issuer: controllerClaim(env, 'CONTROLLER_JWT_ISSUER', 'iss', vippsEnv, options),
+      maxTtlS: int(env, 'CONTROLLER_JWT_MAX_TTL_S', 86_400, 60, 31_536_000),
+      failedAuthLimitPerMin: int(env, 'CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN', 30, 1, 1_000_000),
     },
     queue,
     store,
@@ -196,6 +232,25 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
   };
   return deepFreeze(config);
+}
+
+// Outside the sandbox a token minted for another system (same key, other audience or issuer) must not open
+// a lane, so the gateway refuses to start without both claims pinned.
+function controllerClaim(
+  env: Env,
+  name: 'CONTROLLER_JWT_AUDIENCE' | 'CONTROLLER_JWT_ISSUER',
+  claim: 'aud' | 'iss',
+  vippsEnv: VippsEnv,
+  options: LoadConfigOptions,
+): string | undefined {
+  const value = optional(env, name);
+  if (value === undefined && vippsEnv !== 'sandbox' && options.servesControllerApi === true) {
+    throw new ConfigError(
+      name,
+      `the ${claim} claim every controller token must carry when VIPPS_ENV=${vippsEnv} (e.g. ${claim === 'aud' ? 'checkin-gateway' : 'https://pos.example.com'}); sign your controller tokens with it`,
+    );
+  }
+  return value;
 }
 
 function deepFreeze<T>(value: T): T {

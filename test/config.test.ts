@@ -1,4 +1,4 @@
-import { loadConfig } from '../src/config';
+import { ConfigError, ConfigErrors, loadConfig } from '../src/config';
 
 describe('loadConfig', () => {
   it('boots on embedded sandbox defaults with no environment', () => {
@@ -85,5 +85,74 @@ describe('profiles', () => {
       endpoint: 'http://127.0.0.1:4566/',
       waitTimeSeconds: 20,
     });
+  });
+});
+
+describe('every configuration error in one run', () => {
+  function thrown(fn: () => unknown): ConfigError {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return e as ConfigError;
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it('lists all 5 variables a production start is missing, each with its expected form', () => {
+    const e = thrown(() => loadConfig({ VIPPS_ENV: 'production' }));
+    expect(e).toBeInstanceOf(ConfigErrors);
+    expect(e.message).toBe(
+      [
+        '5 configuration errors (fix them all, then start again):',
+        '  - PUBLIC_WEBHOOK_URL is required: expected the https URL registered with Vipps',
+        '  - VIPPS_WEBHOOK_SECRETS is required: expected one or more comma-separated webhook secrets',
+        '  - VIPPS_CLIENT_ID is required: expected the client id for VIPPS_ENV=production',
+        '  - VIPPS_CLIENT_SECRET is required: expected the client secret for VIPPS_ENV=production',
+        '  - VIPPS_SUBSCRIPTION_KEY is required: expected the subscription key for VIPPS_ENV=production',
+      ].join('\n'),
+    );
+    expect((e as ConfigErrors).problems.map((p) => p.variable)).toEqual([
+      'PUBLIC_WEBHOOK_URL',
+      'VIPPS_WEBHOOK_SECRETS',
+      'VIPPS_CLIENT_ID',
+      'VIPPS_CLIENT_SECRET',
+      'VIPPS_SUBSCRIPTION_KEY',
+    ]);
+  });
+
+  it('lists malformed values next to missing ones, one line per variable', () => {
+    const e = thrown(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', STORE: 'postgres' }));
+    expect(e.message).toBe(
+      [
+        '3 configuration errors (fix them all, then start again):',
+        '  - PORT is invalid: expected an integer between 0 and 65535, got "eighty"',
+        '  - DATABASE_URL is required: expected a postgres://user:password@host:port/database URL when STORE=postgres',
+        '  - LOG_LEVEL is invalid: expected one of error | warn | info | http | debug, got "loud"',
+      ].join('\n'),
+    );
+  });
+
+  it('reports a malformed PUBLIC_WEBHOOK_URL once, not also as missing', () => {
+    const e = thrown(() =>
+      loadConfig({
+        VIPPS_ENV: 'test',
+        PUBLIC_WEBHOOK_URL: 'not a url',
+        VIPPS_WEBHOOK_SECRETS: 'x',
+        VIPPS_CLIENT_ID: 'id',
+        VIPPS_CLIENT_SECRET: 'secret',
+        VIPPS_SUBSCRIPTION_KEY: 'key',
+      }),
+    );
+    expect(e).not.toBeInstanceOf(ConfigErrors);
+    expect(e.message).toBe(
+      'PUBLIC_WEBHOOK_URL is invalid: expected an absolute URL (https:), got "not a url"',
+    );
+  });
+
+  it('throws a single problem as a plain ConfigError with its own message', () => {
+    const e = thrown(() => loadConfig({ PORT: '70000' }));
+    expect(e).not.toBeInstanceOf(ConfigErrors);
+    expect(e.variable).toBe('PORT');
   });
 });

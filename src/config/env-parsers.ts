@@ -15,6 +15,57 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Every problem of one loadConfig call (two or more; a single problem is thrown as itself). A ConfigError, so
+ * callers that catch one keep working; `variable` lists the variables, `problems` holds each error.
+ */
+export class ConfigErrors extends ConfigError {
+  constructor(readonly problems: readonly ConfigError[]) {
+    super(problems.map((p) => p.variable).join(', '), 'see the list');
+    this.message = [
+      `${problems.length} configuration errors (fix them all, then start again):`,
+      ...problems.map((p) => `  - ${p.message}`),
+    ].join('\n');
+  }
+}
+
+// A production start used to report one missing variable per run (issue 13). While collectConfigErrors runs,
+// the readers record a problem and return their fallback instead of throwing, so one run lists them all.
+// loadConfig is synchronous, so one module-level list is enough.
+let collecting: ConfigError[] | undefined;
+
+/** Runs `read`, then throws every ConfigError reported meanwhile (one as itself, several as ConfigErrors). */
+export function collectConfigErrors<T>(read: () => T): T {
+  const outer = collecting;
+  const problems: ConfigError[] = [];
+  collecting = problems;
+  let value: T;
+  try {
+    value = read();
+  } catch (err) {
+    // An inline `throw new ConfigError` still counts, after everything reported before it.
+    if (!(err instanceof ConfigError)) throw err;
+    report(err);
+  } finally {
+    collecting = outer;
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new ConfigErrors(problems);
+  return value!;
+}
+
+/** Records a problem (the first per variable) inside collectConfigErrors; throws it outside. */
+export function report(error: ConfigError): void {
+  if (!collecting) throw error;
+  if (!collecting.some((p) => p.variable === error.variable)) collecting.push(error);
+}
+
+/** report(error), then carry on with `fallback` (never returned to a caller: loadConfig throws at the end). */
+export function invalid<T>(error: ConfigError, fallback: T): T {
+  report(error);
+  return fallback;
+}
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export function str(env: Env, name: string, fallback: string): string {
@@ -30,9 +81,11 @@ export function optional(env: Env, name: string): string | undefined {
 export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `an integer between ${min} and ${max}`, raw);
+  if (!/^-?\d+$/.test(raw.trim()))
+    return invalid(new ConfigError(name, `an integer between ${min} and ${max}`, raw), fallback);
   const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(name, `an integer between ${min} and ${max}`, raw);
+  if (n < min || n > max)
+    return invalid(new ConfigError(name, `an integer between ${min} and ${max}`, raw), fallback);
   return n;
 }
 
@@ -40,7 +93,7 @@ export function oneOf<T extends string>(env: Env, name: string, allowed: readonl
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(raw))
-    throw new ConfigError(name, `one of ${allowed.join(' | ')}`, raw);
+    return invalid(new ConfigError(name, `one of ${allowed.join(' | ')}`, raw), fallback);
   return raw as T;
 }
 
@@ -60,11 +113,11 @@ export function url(env: Env, name: string, protocols: readonly string[]): URL |
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(name, `an absolute URL (${protocols.join(' or ')})`, raw);
+    return invalid(new ConfigError(name, `an absolute URL (${protocols.join(' or ')})`, raw), undefined);
   }
   if (!protocols.includes(parsed.protocol))
-    throw new ConfigError(name, `a URL with scheme ${protocols.join(' or ')}`, raw);
-  if (parsed.hash) throw new ConfigError(name, 'a URL without a #fragment', raw);
+    return invalid(new ConfigError(name, `a URL with scheme ${protocols.join(' or ')}`, raw), undefined);
+  if (parsed.hash) return invalid(new ConfigError(name, 'a URL without a #fragment', raw), undefined);
   return parsed;
 }
 
@@ -75,5 +128,8 @@ export function trustProxy(env: Env, name: string): boolean | number | string {
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
   if (/^[\w.:/, -]+$/.test(raw)) return raw;
-  throw new ConfigError(name, 'false, true, a hop count, or comma-separated addresses/subnets', raw);
+  return invalid(
+    new ConfigError(name, 'false, true, a hop count, or comma-separated addresses/subnets', raw),
+    false,
+  );
 }
