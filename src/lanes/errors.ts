@@ -18,10 +18,30 @@ export class LanesFileError extends Error {
     readonly path: string,
     readonly errors: readonly string[],
   ) {
-    const summary = errors.slice(0, 3).join('; ') + (errors.length > 3 ? '; …' : '');
-    super(`lanes file ${path} ${LANES_FILE_FAILURE[code]} (${countErrors(errors.length)}): ${summary}`);
+    super(lanesFileMessage(code, path, errors));
     this.name = 'LanesFileError';
   }
+}
+
+/** How many problems a boot error shows, one per line; `lanes check` prints them all. */
+export const SHOWN_ERRORS = 20;
+
+// Boot used to show 3 of 12 problems then `…` (issue 13): an operator fixed a file in several runs. Now the
+// message lists up to SHOWN_ERRORS and names the exact command that prints the rest.
+function lanesFileMessage(code: LanesFileErrorCode, path: string, errors: readonly string[]): string {
+  const lines = [`lanes file ${path} ${LANES_FILE_FAILURE[code]} (${countErrors(errors.length)}):`];
+  for (const e of errors.slice(0, SHOWN_ERRORS)) lines.push(`  - ${e}`);
+  if (errors.length > SHOWN_ERRORS)
+    lines.push(
+      `  … and ${errors.length - SHOWN_ERRORS} more: run \`${lanesCheckCommand(path)}\` to see them all`,
+    );
+  return lines.join('\n');
+}
+
+/** The command line that validates `path` and prints every problem (quoted for a POSIX shell when needed). */
+export function lanesCheckCommand(path: string): string {
+  const arg = /^[\w./@:+,=-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+  return `checkin-gateway lanes check ${arg}`;
 }
 
 /** A programming error: createLaneRegistry was given lanes that did not pass validateLanes. */

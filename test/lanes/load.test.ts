@@ -111,7 +111,11 @@ describe('loadLanesFile', () => {
       'lane "vend-1" (#1): maxAmount: required for kind vending',
     ]);
     expect(error.message).toBe(
-      `lanes file ${path} is invalid (2 errors): lane "vend-1" (#1): maxAmmount: unknown field (did you mean maxAmount?); lane "vend-1" (#1): maxAmount: required for kind vending`,
+      [
+        `lanes file ${path} is invalid (2 errors):`,
+        '  - lane "vend-1" (#1): maxAmmount: unknown field (did you mean maxAmount?)',
+        '  - lane "vend-1" (#1): maxAmount: required for kind vending',
+      ].join('\n'),
     );
   });
 
