@@ -245,9 +245,11 @@ function controllerClaim(
 ): string | undefined {
   const value = optional(env, name);
   if (value === undefined && vippsEnv !== 'sandbox' && options.servesControllerApi === true) {
-    throw new ConfigError(
-      name,
-      `the ${claim} claim every controller token must carry when VIPPS_ENV=${vippsEnv} (e.g. ${claim === 'aud' ? 'checkin-gateway' : 'https://pos.example.com'}); sign your controller tokens with it`,
+    report(
+      new ConfigError(
+        name,
+        `the ${claim} claim every controller token must carry when VIPPS_ENV=${vippsEnv} (e.g. ${claim === 'aud' ? 'checkin-gateway' : 'https://pos.example.com'}); sign your controller tokens with it`,
+      ),
     );
   }
   return value;
