@@ -216,7 +216,7 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
       keys: list(env, 'CONTROLLER_JWT_KEYS'),
       audience: controllerClaim(env, 'CONTROLLER_JWT_AUDIENCE', 'aud', vippsEnv, options),
       issuer: controllerClaim(env, 'CONTROLLER_JWT_ISSUER', 'iss', vippsEnv, options),
-      maxTtlS: int(env, 'CONTROLLER_JWT_MAX_TTL_S', 86_400, 60, 31_536_000),
+      maxTtlS: int(env, 'CONTROLLER_JWT_MAX_TTL_S', 86_400, 300, 31_536_000),
       failedAuthLimitPerMin: int(env, 'CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN', 30, 1, 1_000_000),
     },
     queue,

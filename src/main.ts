@@ -228,8 +228,10 @@ export async function startGateway(config: Config, options: StartOptions): Promi
             keys: parseControllerKeys(controllerKeys),
             audience: config.controllerJwt.audience,
             issuer: config.controllerJwt.issuer,
+            maxLifetimeS: config.controllerJwt.maxTtlS,
             clock,
           },
+          failedAuthLimitPerMin: config.controllerJwt.failedAuthLimitPerMin,
           logger,
         }),
       );

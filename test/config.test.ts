@@ -156,3 +156,65 @@ describe('every configuration error in one run', () => {
     expect(e.variable).toBe('PORT');
   });
 });
+
+describe('controller auth settings', () => {
+  const live = {
+    PUBLIC_WEBHOOK_URL: 'https://pay.example.com/webhooks/vipps',
+    VIPPS_WEBHOOK_SECRETS: 's3cret-value',
+    VIPPS_CLIENT_ID: 'id',
+    VIPPS_CLIENT_SECRET: 'secret',
+    VIPPS_SUBSCRIPTION_KEY: 'key',
+  };
+  const claims = {
+    CONTROLLER_JWT_AUDIENCE: 'checkin-gateway',
+    CONTROLLER_JWT_ISSUER: 'https://pos.example.com',
+  };
+  const serving = { servesControllerApi: true };
+
+  it('defaults CONTROLLER_JWT_MAX_TTL_S to 24 h and CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN to 30', () => {
+    expect(loadConfig({}).controllerJwt).toMatchObject({ maxTtlS: 86_400, failedAuthLimitPerMin: 30 });
+    expect(
+      loadConfig({ CONTROLLER_JWT_MAX_TTL_S: '3600', CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN: '5' })
+        .controllerJwt,
+    ).toMatchObject({ maxTtlS: 3600, failedAuthLimitPerMin: 5 });
+  });
+
+  it.each([
+    [
+      { CONTROLLER_JWT_MAX_TTL_S: '1d' },
+      'CONTROLLER_JWT_MAX_TTL_S is invalid: expected an integer between 300 and 31536000, got "1d"',
+    ],
+    [
+      { CONTROLLER_JWT_MAX_TTL_S: '60' },
+      'CONTROLLER_JWT_MAX_TTL_S is invalid: expected an integer between 300 and 31536000, got "60"',
+    ],
+    [
+      { CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN: '0' },
+      'CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN is invalid: expected an integer between 1 and 1000000, got "0"',
+    ],
+  ])('rejects %j naming the variable and the range', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each(['test', 'production'])(
+    'refuses to serve the controller API with VIPPS_ENV=%s unless aud and iss are pinned',
+    (vippsEnv) => {
+      const env = { ...live, VIPPS_ENV: vippsEnv };
+      expect(() => loadConfig({ ...env, CONTROLLER_JWT_ISSUER: 'https://pos.example.com' }, serving)).toThrow(
+        `CONTROLLER_JWT_AUDIENCE is required: expected the aud claim every controller token must carry when VIPPS_ENV=${vippsEnv} (e.g. checkin-gateway); sign your controller tokens with it`,
+      );
+      expect(() => loadConfig({ ...env, CONTROLLER_JWT_AUDIENCE: 'checkin-gateway' }, serving)).toThrow(
+        `CONTROLLER_JWT_ISSUER is required: expected the iss claim every controller token must carry when VIPPS_ENV=${vippsEnv} (e.g. https://pos.example.com); sign your controller tokens with it`,
+      );
+      expect(loadConfig({ ...env, ...claims }, serving).controllerJwt).toMatchObject({
+        audience: 'checkin-gateway',
+        issuer: 'https://pos.example.com',
+      });
+    },
+  );
+
+  it('keeps aud and iss optional in the sandbox and for commands that verify no controller token', () => {
+    expect(loadConfig({}, serving).controllerJwt).toMatchObject({ audience: undefined, issuer: undefined });
+    expect(loadConfig({ ...live, VIPPS_ENV: 'production' }).controllerJwt.audience).toBeUndefined();
+  });
+});

@@ -10,7 +10,7 @@ export function gatewayCommand(role: Role, summary: string): Command {
     summary,
     usage: `${role}`,
     async run(_args, io) {
-      const config = loadConfig(io.env);
+      const config = loadConfig(io.env, { servesControllerApi: role !== 'work' });
       const logger = createLogger({ level: config.logLevel });
       const gateway = await startGateway(config, { role, logger });
       await new Promise<void>((resolve) => {

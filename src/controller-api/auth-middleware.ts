@@ -1,6 +1,7 @@
 // Express glue for controller tokens: a verified principal in res.locals.controller, or a problem+json 401
-// with a WWW-Authenticate challenge (RFC 6750 §3).
-import type { NextFunction, Request, Response } from 'express';
+// with a WWW-Authenticate challenge (RFC 6750 §3). Failures pass through the failed-auth limiter first, which
+// answers 429 instead once an address has failed too often.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
   bearerToken,
   ControllerAuthError,
@@ -12,7 +13,7 @@ import { sendControllerProblem } from './problems';
 
 const REALM = 'realm="checkin-gateway"';
 
-export function requireControllerToken(policy: ControllerTokenPolicy) {
+export function requireControllerToken(policy: ControllerTokenPolicy, failedAuthLimiter?: RequestHandler) {
   return (req: Request, res: Response, next: NextFunction): void => {
     try {
       res.locals.controller = verifyControllerToken(bearerToken(req.get('authorization')), policy);
@@ -20,7 +21,14 @@ export function requireControllerToken(policy: ControllerTokenPolicy) {
       if (!(err instanceof ControllerAuthError)) throw err;
       const challenge =
         err.code === 'missing_token' ? `Bearer ${REALM}` : `Bearer ${REALM}, error="invalid_token"`;
-      sendControllerProblem(res, err.code, err.detail, { headers: { 'WWW-Authenticate': challenge } });
+      const answer = (): void =>
+        sendControllerProblem(res, err.code, err.detail, { headers: { 'WWW-Authenticate': challenge } });
+      if (failedAuthLimiter)
+        void failedAuthLimiter(req, res, (limiterErr?: unknown) => {
+          if (limiterErr) return next(limiterErr);
+          answer();
+        });
+      else answer();
       return;
     }
     next();

@@ -1,14 +1,19 @@
 // Controller API authentication (architecture §5): `Authorization: Bearer <JWT>` verified against the
 // configured keys with an explicit algorithm allow-list. Only keys whose algorithm equals the token header's
 // `alg` are tried, each with exactly that algorithm, so `none` and HS/RS confusion cannot get through; `exp`
-// is required; `aud`/`iss` are checked when configured; the `lanes` claim scopes the token.
+// is required and the lifetime (exp − iat, or exp − now without iat) is capped (issue 13: a 10-year token was
+// accepted); `aud`/`iss` are checked when configured; the `lanes` claim scopes the token.
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../clock';
 import type { ControllerAlgorithm, ControllerKey } from './controller-keys';
 
 export { parseControllerKeys, ControllerKeyError, type ControllerKey } from './controller-keys';
 
-export type ControllerAuthCode = 'missing_token' | 'invalid_token' | 'token_expired' | 'lane_forbidden';
+export type ControllerAuthCode =
+  'missing_token' | 'invalid_token' | 'token_expired' | 'token_lifetime_too_long' | 'lane_forbidden';
+
+/** CONTROLLER_JWT_MAX_TTL_S's default: 24 h. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 86_400;
 
 /** Details are fixed phrases: nothing from the key material and nothing echoed from the token. */
 export class ControllerAuthError extends Error {
@@ -30,6 +35,8 @@ export interface ControllerTokenPolicy {
   readonly clock: Clock;
   /** Allowed clock skew for exp/nbf, in seconds. Default 30. */
   readonly clockToleranceS?: number;
+  /** CONTROLLER_JWT_MAX_TTL_S: the longest lifetime a token may have, in seconds. Default 86400. */
+  readonly maxLifetimeS?: number;
 }
 
 export interface ControllerPrincipal {
@@ -78,6 +85,7 @@ export function verifyControllerToken(token: string, policy: ControllerTokenPoli
       throw claimError(err);
     }
     if (typeof payload === 'string') throw invalid('the token payload is not a JSON object');
+    checkLifetime(payload, options.clockTimestamp ?? 0, policy.maxLifetimeS ?? DEFAULT_MAX_TOKEN_LIFETIME_S);
     return principal(payload);
   }
   throw invalid('the token signature does not match any configured key');
@@ -93,9 +101,21 @@ function claimError(err: unknown): ControllerAuthError {
   return invalid('the token was rejected');
 }
 
-function principal(payload: jwt.JwtPayload): ControllerPrincipal {
+// A leaked long-lived token is a standing key to the lanes; a short one ages out. Without iat the remaining
+// lifetime is what counts, so a token cannot dodge the cap by leaving iat out.
+function checkLifetime(payload: jwt.JwtPayload, nowS: number, maxS: number): void {
   if (typeof payload.exp !== 'number')
     throw invalid('the token has no exp claim; controller tokens must expire');
+  const from = typeof payload.iat === 'number' ? payload.iat : nowS;
+  if (payload.exp - from > maxS) {
+    throw new ControllerAuthError(
+      'token_lifetime_too_long',
+      `the token lives longer than ${maxS} s (exp - iat, or exp - now without iat); issue tokens that expire sooner`,
+    );
+  }
+}
+
+function principal(payload: jwt.JwtPayload): ControllerPrincipal {
   const lanes: unknown = payload.lanes;
   const subject = typeof payload.sub === 'string' ? payload.sub : undefined;
   if (lanes === '*') return { subject, lanes: '*' };

@@ -11,6 +11,11 @@ const PROBLEMS = {
   missing_token: { status: 401, title: 'A bearer token is required' },
   invalid_token: { status: 401, title: 'The bearer token is not valid' },
   token_expired: { status: 401, title: 'The bearer token has expired' },
+  token_lifetime_too_long: { status: 401, title: 'The bearer token lives too long' },
+  rate_limited: {
+    status: 429,
+    title: 'Too many failed controller authentications from this address; retry later',
+  },
   lane_forbidden: { status: 403, title: 'The token does not grant access to this lane' },
   unknown_lane: { status: 404, title: 'No such lane' },
   unknown_session: { status: 404, title: 'No such session' },
@@ -31,6 +36,14 @@ const PROBLEMS = {
 } as const;
 
 export type ControllerProblemCode = keyof typeof PROBLEMS;
+
+/**
+ * The 404 detail for a session that does not exist and for one on a lane outside the token's claim: one
+ * wording for both, so the two answers are byte-identical and a token cannot probe other lanes' sessions.
+ */
+export function unknownSessionDetail(sessionId: string): string {
+  return `no session ${sessionId} on the token's lanes`;
+}
 
 export function sendControllerProblem(
   res: Response,

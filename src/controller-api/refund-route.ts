@@ -8,7 +8,7 @@ import { answerRefund } from '../http/refund-answer';
 import { REFUND_ID_PATTERN, type RefundResult } from '../settlement/refund-request';
 import { mayAccessLane } from './auth';
 import { controllerPrincipal } from './auth-middleware';
-import { sendControllerProblem, type FieldError } from './problems';
+import { sendControllerProblem, unknownSessionDetail, type FieldError } from './problems';
 
 export interface RefundDeps {
   /** The lane of a session, undefined when there is none. */
@@ -65,7 +65,7 @@ export function addRefundRoute(
     const laneId = await deps.sessionLane(sessionId);
     // The same answer for another lane's session as for none, so a lane's token cannot probe the fleet.
     if (laneId === undefined || !mayAccessLane(controllerPrincipal(res), laneId))
-      return sendControllerProblem(res, 'unknown_session', `no session ${sessionId} on the token's lanes`);
+      return sendControllerProblem(res, 'unknown_session', unknownSessionDetail(sessionId));
     const body = validateRefund(req.body);
     if (!body.ok) {
       const detail = body.errors

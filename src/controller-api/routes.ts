@@ -1,7 +1,8 @@
 // The controller API (docs/controller-api.openapi.yaml): open/cancel a sale on a self-checkout lane, report a
-// vending dispense result, read a lane's status. Order of checks: token (401) → JSON parsing (400/413) → lane
-// scope (403, before existence so a token cannot probe other lanes) → lane/session exists (404) → body fields
-// (422) → service (409). A store that cannot be reached is 503 with Retry-After, anything unexpected 500.
+// vending dispense result, read a lane's status. Order of checks: token (401, 429 past the failed-auth limit) →
+// JSON parsing (400/413) → lane scope (403, before existence so a token cannot probe other lanes) → lane exists
+// (404) → body fields (422) → service (409). A session on another lane answers exactly as one that does not
+// exist (404), and no answer names a lane the caller did not give (issue 13). A store that cannot be reached is 503 with Retry-After, anything unexpected 500.
 // Parsers and auth are mounted per route, never router-wide, so this router cannot touch other routes' bodies
 // (the Vipps webhook needs its raw bytes).
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
@@ -9,10 +10,17 @@ import type { Logger } from '../log';
 import type { Lane, LaneRegistry } from '../lanes/lane';
 import { mayAccessLane, type ControllerTokenPolicy } from './auth';
 import { controllerPrincipal, requireControllerToken } from './auth-middleware';
+import { createControllerAuthLimiter } from './controller-auth-limiter';
+import type { Store } from 'express-rate-limit';
 import { validateDispense, validateSale } from './body-validation';
 import { ControllerServiceError, type ControllerService, type Sale } from './controller-service';
 import { isStoreUnavailable } from '../store/unavailable';
-import { sendControllerProblem, type ControllerProblemCode, type FieldError } from './problems';
+import {
+  sendControllerProblem,
+  unknownSessionDetail,
+  type ControllerProblemCode,
+  type FieldError,
+} from './problems';
 import { addRefundRoute, type RefundDeps } from './refund-route';
 
 export interface ControllerRouterDeps {
@@ -22,8 +30,17 @@ export interface ControllerRouterDeps {
   /** The current lane registry (swapped on reload). */
   readonly lanes: () => LaneRegistry;
   readonly auth: ControllerTokenPolicy;
+  /** CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN: failed authentications per IP per window before 429 (default 30). */
+  readonly failedAuthLimitPerMin?: number;
+  /** Window of that limit in ms; default one minute. */
+  readonly failedAuthWindowMs?: number;
+  /** Shared store for the limit across instances; default in-memory, per process. */
+  readonly failedAuthStore?: Store;
   readonly logger?: Logger;
 }
+
+/** CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN's default, the same as the webhook route's. */
+export const DEFAULT_CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN = 30;
 
 /** What a 503 asks the controller to wait before trying again. */
 const STORE_RETRY_AFTER_S = 5;
@@ -46,7 +63,12 @@ function sendInvalidBody(res: Response, errors: readonly FieldError[]): void {
 
 export function createControllerRouter(deps: ControllerRouterDeps): Router {
   const router = Router();
-  const auth = requireControllerToken(deps.auth);
+  const limiter = createControllerAuthLimiter({
+    limit: deps.failedAuthLimitPerMin ?? DEFAULT_CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN,
+    ...(deps.failedAuthWindowMs === undefined ? {} : { windowMs: deps.failedAuthWindowMs }),
+    ...(deps.failedAuthStore ? { store: deps.failedAuthStore } : {}),
+  });
+  const auth = requireControllerToken(deps.auth, limiter);
   const json = express.json({ limit: '16kb' });
 
   /** The lane named in the path, if the token may see it and it exists; otherwise answers and returns undefined. */
@@ -86,14 +108,10 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
   router.post('/v1/sessions/:sessionId/dispense', auth, json, async (req, res) => {
     const sessionId = String(req.params.sessionId);
     const laneId = await deps.service.sessionLane(sessionId);
-    if (laneId === undefined) return sendControllerProblem(res, 'unknown_session', `no session ${sessionId}`);
-    if (!mayAccessLane(controllerPrincipal(res), laneId)) {
-      return sendControllerProblem(
-        res,
-        'lane_forbidden',
-        `the token's lanes claim does not include ${laneId}`,
-      );
-    }
+    // The same answer for another lane's session as for none (as the refund route), so a lane's token can
+    // neither learn that a session exists nor which lane it is on.
+    if (laneId === undefined || !mayAccessLane(controllerPrincipal(res), laneId))
+      return sendControllerProblem(res, 'unknown_session', unknownSessionDetail(sessionId));
     const body = validateDispense(req.body);
     if (!body.ok) return sendInvalidBody(res, body.errors);
     const { status } = await deps.service.reportDispense(sessionId, body.value);

@@ -115,6 +115,52 @@ describe('controller API authentication', () => {
     );
   });
 
+  describe('maximum token lifetime (CONTROLLER_JWT_MAX_TTL_S)', () => {
+    const LIFETIME_TITLE = 'The bearer token lives too long';
+    const lifetimeDetail = (maxS: number) =>
+      `the token lives longer than ${maxS} s (exp - iat, or exp - now without iat); issue tokens that expire sooner`;
+
+    it('accepts a token whose exp - iat is exactly the default 24 h', async () => {
+      const iat = h.nowS();
+      expect((await get(bearer(claims({ iat, exp: iat + 86_400 })))).status).toBe(200);
+    });
+
+    it('refuses a token whose exp - iat is one second over the default 24 h, saying the limit', async () => {
+      const iat = h.nowS();
+      const res = await get(bearer(claims({ iat, exp: iat + 86_401 })));
+      expectProblem(res, 401, 'token_lifetime_too_long', LIFETIME_TITLE, { detail: lifetimeDetail(86_400) });
+      expect(res.headers['www-authenticate']).toBe(CHALLENGE);
+    });
+
+    it('refuses a ten-year token with any accepted algorithm', async () => {
+      const iat = h.nowS();
+      const res = await get(bearer(claims({ iat, exp: iat + 10 * 365 * 86_400 }), signers.rs));
+      expectProblem(res, 401, 'token_lifetime_too_long', LIFETIME_TITLE, { detail: lifetimeDetail(86_400) });
+    });
+
+    it('measures exp - now for a token without iat, so leaving iat out does not dodge the limit', async () => {
+      h = createHarness({ maxLifetimeS: 600 });
+      expect((await get(bearer(claims({ exp: h.nowS() + 600 })))).status).toBe(200);
+      const res = await get(bearer(claims({ exp: h.nowS() + 601 })));
+      expectProblem(res, 401, 'token_lifetime_too_long', LIFETIME_TITLE, { detail: lifetimeDetail(600) });
+    });
+
+    it('measures exp - iat for an older token, so a long-lived token is refused even near its end', async () => {
+      h = createHarness({ maxLifetimeS: 600 });
+      const iat = h.nowS() - 3600;
+      const res = await get(bearer(claims({ iat, exp: h.nowS() + 60 })));
+      expectProblem(res, 401, 'token_lifetime_too_long', LIFETIME_TITLE, { detail: lifetimeDetail(600) });
+    });
+
+    it('checks the signature before the lifetime: a long-lived token with a wrong key is invalid', async () => {
+      const wrongKey = { alg: 'HS256', key: randomBytes(32).toString('hex') } as const;
+      await expectInvalid(
+        bearer(claims({ exp: h.nowS() + 10 * 86_400 }), wrongKey),
+        'the token signature does not match any configured key',
+      );
+    });
+  });
+
   it('rejects a token that is not valid yet', async () => {
     await expectInvalid(bearer(claims({ nbf: h.nowS() + 600 })), 'the token is not valid yet (nbf)');
   });

@@ -56,10 +56,21 @@ export interface Harness {
   nowS(): number;
 }
 
-export function createHarness(options: { audience?: string; issuer?: string } = {}): Harness {
+export interface HarnessOptions {
+  readonly audience?: string;
+  readonly issuer?: string;
+  /** CONTROLLER_JWT_MAX_TTL_S; default the router's own (86400). */
+  readonly maxLifetimeS?: number;
+  /** CONTROLLER_FAILED_AUTH_LIMIT_PER_MIN; default the router's own (30). */
+  readonly failedAuthLimitPerMin?: number;
+  readonly trustProxy?: boolean;
+}
+
+export function createHarness(options: HarnessOptions = {}): Harness {
   const clock = new FakeClock();
   const service = new FakeControllerService(clock);
   const app = express();
+  if (options.trustProxy) app.set('trust proxy', true);
   app.use(
     createControllerRouter({
       service,
@@ -70,7 +81,11 @@ export function createHarness(options: { audience?: string; issuer?: string } = 
         audience: options.audience,
         issuer: options.issuer,
         clock,
+        ...(options.maxLifetimeS === undefined ? {} : { maxLifetimeS: options.maxLifetimeS }),
       },
+      ...(options.failedAuthLimitPerMin === undefined
+        ? {}
+        : { failedAuthLimitPerMin: options.failedAuthLimitPerMin }),
       logger: silentLogger(),
     }),
   );
@@ -87,7 +102,8 @@ export const signers = {
 
 /** Signs exactly the given claims (no implicit iat), so tests control exp/aud/iss/lanes. */
 export function token(claims: Record<string, unknown>, signer: SigningKey = signers.hs): string {
-  return jwt.sign(claims, signer.key, { algorithm: signer.alg, noTimestamp: true });
+  // jsonwebtoken's noTimestamp also deletes an explicit iat, so it is set only when the claims have none.
+  return jwt.sign(claims, signer.key, { algorithm: signer.alg, noTimestamp: claims.iat === undefined });
 }
 
 export function bearer(claims: Record<string, unknown>, signer?: SigningKey): string {

@@ -38,6 +38,12 @@ const authed = (h: Harness, auth: string) => ({
   raw: (p: string, text: string) =>
     request(h.app).post(p).set('Authorization', auth).type('application/json').send(text),
 });
+/** The failed-auth limit the contract harness runs with: the request after this many failures is a 429. */
+const FAILED_AUTH_LIMIT = 2;
+const rateLimited = async (h: Harness, send: (auth: string) => request.Test): Promise<Response> => {
+  for (let i = 0; i < FAILED_AUTH_LIMIT; i++) await send('Bearer not-a-jwt');
+  return send('Bearer not-a-jwt');
+};
 const fleet = (h: Harness) => bearer({ exp: h.nowS() + 300, lanes: '*' });
 const dispensePath = (id: string) => `/v1/sessions/${id}/dispense`;
 const authorizedSession = (h: Harness, laneId = 'vend-oslo-1') =>
@@ -53,6 +59,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     '201': (h, a) => authed(h, a).post(SALE, sale),
     '400': (h, a) => authed(h, a).raw(SALE, '{"amount":'),
     '401': (h) => request(h.app).post(SALE).send(sale),
+    '429': (h) => rateLimited(h, (a) => request(h.app).post(SALE).set('Authorization', a).send(sale)),
     '403': (h, a) => authed(h, a).post('/v1/lanes/shop-aarhus-1/sale', sale),
     '404': (h) => authed(h, fleet(h)).post('/v1/lanes/nope/sale', sale),
     '409': async (h, a) => (
@@ -67,6 +74,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
   'delete /v1/lanes/{laneId}/sale': {
     '204': async (h, a) => (await authed(h, a).post(SALE, sale), authed(h, a).del(SALE)),
     '401': (h) => request(h.app).delete(SALE),
+    '429': (h) => rateLimited(h, (a) => request(h.app).delete(SALE).set('Authorization', a)),
     '403': (h, a) => authed(h, a).del('/v1/lanes/shop-aarhus-1/sale'),
     '404': (h) => authed(h, fleet(h)).del('/v1/lanes/nope/sale'),
     '409': (h, a) => authed(h, a).del('/v1/lanes/vend-oslo-1/sale'),
@@ -80,11 +88,15 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     ),
     '400': (h, a) => (authorizedSession(h), authed(h, a).raw(dispensePath('ses_1'), '{result')),
     '401': (h) => request(h.app).post(dispensePath('ses_1')).send({ result: 'failed' }),
-    '403': (h, a) => (
+    '429': (h) =>
+      rateLimited(h, (a) =>
+        request(h.app).post(dispensePath('ses_1')).set('Authorization', a).send({ result: 'failed' }),
+      ),
+    // Another lane's session: answered as a session that does not exist.
+    '404': (h, a) => (
       authorizedSession(h, 'shop-aarhus-1'),
       authed(h, a).post(dispensePath('ses_1'), { result: 'failed' })
     ),
-    '404': (h, a) => authed(h, a).post(dispensePath('ses_nope'), { result: 'failed' }),
     '409': async (h, a) => {
       authorizedSession(h);
       await authed(h, a).post(dispensePath('ses_1'), { result: 'dispensed', amount: 2500 });
@@ -116,6 +128,8 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     '202': (h, a) => (paidSession(h), authed(h, a).post(refundPath('ses_9'), refund)),
     '400': (h, a) => (paidSession(h), authed(h, a).raw(refundPath('ses_9'), '{"amount":')),
     '401': (h) => request(h.app).post(refundPath('ses_9')).send(refund),
+    '429': (h) =>
+      rateLimited(h, (a) => request(h.app).post(refundPath('ses_9')).set('Authorization', a).send(refund)),
     '404': (h, a) => (
       h.service.addPaidSession('ses_8', 'shop-aarhus-1', 2500),
       authed(h, a).post(refundPath('ses_8'), refund)
@@ -143,6 +157,8 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       return authed(h, a).get('/v1/lanes/shop-bergen-3');
     },
     '401': (h) => request(h.app).get('/v1/lanes/shop-bergen-3'),
+    '429': (h) =>
+      rateLimited(h, (a) => request(h.app).get('/v1/lanes/shop-bergen-3').set('Authorization', a)),
     '403': (h, a) => authed(h, a).get('/v1/lanes/shop-aarhus-1'),
     '404': (h) => authed(h, fleet(h)).get('/v1/lanes/nope'),
     '500': (h, a) => ((h.service.laneStatus = boom), authed(h, a).get('/v1/lanes/shop-bergen-3')),
@@ -208,7 +224,7 @@ describe('docs/controller-api.openapi.yaml', () => {
   });
 
   it.each(documented)('%s answers %s as documented', async (op, status, response) => {
-    const h = createHarness();
+    const h = createHarness({ failedAuthLimitPerMin: FAILED_AUTH_LIMIT });
     const auth = bearer({ exp: h.nowS() + 300, lanes: ['shop-bergen-3', 'vend-oslo-1'] });
     const scenario = scenarios[op]?.[status];
     if (!scenario) throw new Error(`no scenario for ${op} ${status}`);

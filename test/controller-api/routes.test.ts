@@ -198,7 +198,7 @@ describe('controller API routes', () => {
         'unknown_session',
         'No such session',
         {
-          detail: 'no session ses_nope',
+          detail: "no session ses_nope on the token's lanes",
         },
       );
     });
@@ -216,16 +216,34 @@ describe('controller API routes', () => {
       );
     });
 
-    it('answers 403 for a session on a lane outside the token scope', async () => {
+    it('answers a session on another lane exactly as one that does not exist, naming no lane', async () => {
+      h.service.addSession({ sessionId: 'ses_b', laneId: 'vend-oslo-1', state: 'authorized' });
+      const asOtherLane = (sessionId: string) =>
+        request(h.app)
+          .post(`/v1/sessions/${sessionId}/dispense`)
+          .set('Authorization', bearer({ exp: h.nowS() + 300, lanes: ['shop-bergen-3'] }))
+          .send({ result: 'failed' });
+      const otherLanes = await asOtherLane('ses_b');
+      // Same length id, so the bodies can be compared byte for byte.
+      const unknown = await asOtherLane('ses_x');
+      expectProblem(otherLanes, 404, 'unknown_session', 'No such session', {
+        detail: "no session ses_b on the token's lanes",
+      });
+      expect(otherLanes.text.replace('ses_b', 'ses_x')).toBe(unknown.text);
+      expect(otherLanes.headers['content-type']).toBe(unknown.headers['content-type']);
+      expect(otherLanes.text).not.toContain('vend-oslo-1');
+      expect(h.service.sessions.get('ses_b')?.report).toBeUndefined();
+    });
+
+    it("checks the scope before the body: another lane's session with an invalid body is still a 404", async () => {
       h.service.addSession({ sessionId: 'ses_b', laneId: 'vend-oslo-1', state: 'authorized' });
       const res = await request(h.app)
         .post('/v1/sessions/ses_b/dispense')
         .set('Authorization', bearer({ exp: h.nowS() + 300, lanes: ['shop-bergen-3'] }))
-        .send({ result: 'failed' });
-      expectProblem(res, 403, 'lane_forbidden', 'The token does not grant access to this lane', {
-        detail: "the token's lanes claim does not include vend-oslo-1",
+        .send({ result: 'partial' });
+      expectProblem(res, 404, 'unknown_session', 'No such session', {
+        detail: "no session ses_b on the token's lanes",
       });
-      expect(h.service.sessions.get('ses_b')?.report).toBeUndefined();
     });
 
     it.each([
