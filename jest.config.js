@@ -3,7 +3,13 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+    // PGlite's dynamic import() of Node built-ins as require(), so a plain `npx jest <file>` needs no
+    // --experimental-vm-modules (see the transform for why).
+    '/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/pglite-import-transform.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/dist/)'],
   // Type errors are caught by `tsc --noEmit` in `npm run check`; transpile-only keeps the suite fast.
   testTimeout: 30000,
   maxWorkers: 2,
