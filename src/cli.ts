@@ -11,11 +11,14 @@ import {
   type Io,
 } from './cli/command';
 import { commands } from './cli/commands';
+import { commandGroup, groupHelpText } from './cli/command-groups';
+import { packageVersion } from './cli/package-version';
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: checkin-gateway <command> [options]',
+    '       checkin-gateway --version',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -34,16 +37,38 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
   return undefined;
 }
 
+/** No command matched: a group name gets its own commands listed (exit 0 for --help, else 2). */
+function answerUnknown(argv: string[], io: Io): number {
+  const [first, second] = argv;
+  const group = commandGroup(commands, first);
+  if (!group || first === undefined) {
+    io.err(`Unknown command: ${argv.join(' ')}\n\n${helpText()}`);
+    return EXIT_USAGE;
+  }
+  const text = groupHelpText(first, group);
+  if (second === '--help' || second === '-h' || second === 'help') {
+    io.out(text);
+    return 0;
+  }
+  if (second === undefined) {
+    io.out(text);
+    return EXIT_USAGE;
+  }
+  io.err(`Unknown command: ${argv.join(' ')}\n\n${text}`);
+  return EXIT_USAGE;
+}
+
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(helpText());
     return argv.length === 0 ? EXIT_USAGE : 0;
   }
-  const found = findCommand(argv);
-  if (!found) {
-    io.err(`Unknown command: ${argv.join(' ')}\n\n${helpText()}`);
-    return EXIT_USAGE;
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    io.out(packageVersion());
+    return 0;
   }
+  const found = findCommand(argv);
+  if (!found) return answerUnknown(argv, io);
   try {
     const args = parseCommandArgs(found.command, found.rest);
     if (args.values.help) {
