@@ -47,7 +47,8 @@ export type ChannelConfigCode =
   | 'webhook_secret_invalid'
   | 'webhook_url_invalid'
   | 'sqs_queue_not_fifo'
-  | 'sqs_client_missing';
+  | 'sqs_client_missing'
+  | 'simulated_unavailable';
 
 /** A lane's controller channel cannot be built from its configuration; the message says what to fix. */
 export class ChannelConfigError extends Error {

@@ -7,6 +7,12 @@ import type { ControllerChannel, Lane } from '../lanes/lane';
 import { ChannelConfigError, type LaneChannel } from './channel';
 import { createLaneSerializer } from './lane-serializer';
 import { createLogChannel } from './log-channel';
+import {
+  createSimulatedChannel,
+  isSimulatedLane,
+  SIMULATED_UNAVAILABLE,
+  type SimulatedReceiver,
+} from './simulated-channel';
 import { createSqsChannel } from './sqs-channel';
 import type { SqsSendClient } from './sqs-client';
 import { createWebhookChannel, type WebhookChannelOptions } from './webhook-channel';
@@ -20,6 +26,11 @@ export interface ChannelDeps {
   readonly secrets: SecretLookup;
   /** Required only if a lane uses `type: sqs` (build it with createSqsClient). */
   readonly sqsClient?: SqsSendClient;
+  /**
+   * The sandbox's simulated controller: lanes of type `simulated`, and lanes with no `controller` field, go
+   * to it. Absent elsewhere; a `simulated` lane then fails with ChannelConfigError.
+   */
+  readonly simulated?: SimulatedReceiver;
   /** Tuning for webhook channels (timeouts, attempts, backoff). */
   readonly webhook?: Pick<
     WebhookChannelOptions,
@@ -39,7 +50,12 @@ export function createChannelRegistry(deps: ChannelDeps): ChannelRegistry {
   const byLane = new Map<string, { readonly key: string; readonly channel: LaneChannel }>();
 
   function build(controller: ControllerChannel): LaneChannel {
+    if (isSimulatedLane(controller, deps.simulated !== undefined)) {
+      if (!deps.simulated) throw new ChannelConfigError('simulated_unavailable', SIMULATED_UNAVAILABLE);
+      return createSimulatedChannel(deps.logger, deps.simulated);
+    }
     switch (controller.type) {
+      case 'simulated': // Taken above: a simulated lane never reaches here.
       case 'log':
         return createLogChannel(deps.logger);
       case 'webhook': {
@@ -93,7 +109,9 @@ export function createChannelFor(lane: ChannelLane, deps: ChannelDeps): LaneChan
 function configKey(controller: ControllerChannel): string {
   switch (controller.type) {
     case 'log':
-      return 'log';
+      return controller.implicit ? 'implicit' : 'log';
+    case 'simulated':
+      return 'simulated';
     case 'webhook':
       return JSON.stringify(['webhook', controller.url, controller.secretEnv]);
     case 'sqs':

@@ -2,7 +2,10 @@
 export type LaneKind = 'vending' | 'self-checkout';
 
 export type ControllerChannel =
-  | { readonly type: 'log' }
+  /** `implicit`: the lane has no `controller` field; the sandbox makes such a lane `simulated`. */
+  | { readonly type: 'log'; readonly implicit?: true }
+  /** The sandbox's simulated vending machine (src/emulator/simulated-controller.ts); sandbox only. */
+  | { readonly type: 'simulated' }
   | { readonly type: 'webhook'; readonly url: string; readonly secretEnv: string }
   | { readonly type: 'sqs'; readonly queueUrl: string };
 

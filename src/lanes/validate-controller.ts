@@ -5,28 +5,32 @@
 import type { ControllerChannel } from './lane';
 import { closest, describe, type FieldReport, fieldName, isRecord, oneOfError } from './validate-fields';
 
-const FIELDS = { log: ['type'], webhook: ['type', 'url', 'secretEnv'], sqs: ['type', 'queueUrl'] } as const;
+const FIELDS = {
+  log: ['type'],
+  simulated: ['type'],
+  webhook: ['type', 'url', 'secretEnv'],
+  sqs: ['type', 'queueUrl'],
+} as const;
 const TYPES = Object.keys(FIELDS) as (keyof typeof FIELDS)[];
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
 const LOOPBACK_HOST = /^(?:localhost|(?:[a-z0-9-]+\.)+localhost|127\.0\.0\.1|\[::1\])$/;
 const LOG: ControllerChannel = Object.freeze({ type: 'log' });
+// No `controller` field: log in a real environment, the simulated vending machine in the sandbox (channel
+// registry), so a first lanes file in the sandbox shows the whole flow with no controller of one's own.
+const IMPLICIT: ControllerChannel = Object.freeze({ type: 'log', implicit: true });
+const SIMULATED: ControllerChannel = Object.freeze({ type: 'simulated' });
+const TYPE_NAMES = '"log", "simulated", "webhook" or "sqs"';
 
 /** Returns the channel, or undefined after reporting each problem as `controller.<field>: …`. */
 export function validateController(raw: unknown, report: FieldReport): ControllerChannel | undefined {
-  if (raw === undefined) return LOG;
+  if (raw === undefined) return IMPLICIT;
   if (!isRecord(raw)) {
-    report.fail(
-      'controller',
-      `expected a mapping with a type ("log", "webhook" or "sqs"), got ${describe(raw)}`,
-    );
+    report.fail('controller', `expected a mapping with a type (${TYPE_NAMES}), got ${describe(raw)}`);
     return undefined;
   }
   const typeProblem = oneOfError(raw.type, TYPES);
   if (typeProblem) {
-    report.fail(
-      'controller.type',
-      raw.type === undefined ? 'required ("log", "webhook" or "sqs")' : typeProblem,
-    );
+    report.fail('controller.type', raw.type === undefined ? `required (${TYPE_NAMES})` : typeProblem);
     return undefined;
   }
   const type = raw.type as keyof typeof FIELDS;
@@ -42,6 +46,7 @@ export function validateController(raw: unknown, report: FieldReport): Controlle
     ok = false;
   }
   if (type === 'log') return ok ? LOG : undefined;
+  if (type === 'simulated') return ok ? SIMULATED : undefined;
   if (type === 'webhook') {
     const url = checkUrl(
       raw.url,

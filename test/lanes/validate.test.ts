@@ -27,7 +27,7 @@ function errorsFor(base: Record<string, unknown>, changes: Record<string, unknow
 }
 
 describe('validateLanes: a valid file', () => {
-  it('fills in the defaults: merchantQrId = id, enabled, log controller, timeouts per kind', () => {
+  it('fills in the defaults: merchantQrId = id, enabled, an implicit log controller, timeouts per kind', () => {
     const result = validateLanes({ lanes: [vending, selfCheckout] });
     expect(result).toEqual({
       ok: true,
@@ -37,14 +37,14 @@ describe('validateLanes: a valid file', () => {
           merchantQrId: 'vend-1',
           dispenseTimeoutS: 60,
           enabled: true,
-          controller: { type: 'log' },
+          controller: { type: 'log', implicit: true },
         },
         {
           ...selfCheckout,
           merchantQrId: 'shop-1',
           saleWaitS: 900,
           enabled: true,
-          controller: { type: 'log' },
+          controller: { type: 'log', implicit: true },
         },
       ],
     });
@@ -293,18 +293,27 @@ describe('validateLanes: controller', () => {
     [
       'not a mapping',
       'log',
-      'lane "vend-1" (#1): controller: expected a mapping with a type ("log", "webhook" or "sqs"), got "log"',
+      'lane "vend-1" (#1): controller: expected a mapping with a type ("log", "simulated", "webhook" or "sqs"), got "log"',
     ],
-    ['type missing', {}, 'lane "vend-1" (#1): controller.type: required ("log", "webhook" or "sqs")'],
+    [
+      'type missing',
+      {},
+      'lane "vend-1" (#1): controller.type: required ("log", "simulated", "webhook" or "sqs")',
+    ],
     [
       'type unknown',
       { type: 'mqtt' },
-      'lane "vend-1" (#1): controller.type: expected "log", "webhook" or "sqs", got "mqtt"',
+      'lane "vend-1" (#1): controller.type: expected "log", "simulated", "webhook" or "sqs", got "mqtt"',
     ],
     [
       'a field of another type',
       { type: 'log', url: 'https://x.example' },
       'lane "vend-1" (#1): controller.url: unknown field for type log',
+    ],
+    [
+      'a field on the simulated type',
+      { type: 'simulated', url: 'https://x.example' },
+      'lane "vend-1" (#1): controller.url: unknown field for type simulated',
     ],
     [
       'webhook over plain http to another host',
@@ -333,6 +342,16 @@ describe('validateLanes: controller', () => {
     ],
   ])('%s', (_name, controller, message) => {
     expect(errorsFor(vending, { controller })).toEqual([message]);
+  });
+
+  it('reads type simulated (the sandbox machine) and an explicit log apart from a missing controller', () => {
+    const read = (controller: unknown): unknown => {
+      const result = validateLanes([{ ...vending, controller }]);
+      return result.ok ? result.lanes[0]?.controller : result.errors;
+    };
+    expect(read({ type: 'simulated' })).toEqual({ type: 'simulated' });
+    expect(read({ type: 'log' })).toEqual({ type: 'log' });
+    expect(read(undefined)).toEqual({ type: 'log', implicit: true });
   });
 
   it('names a misspelt field and the field it misses', () => {
