@@ -6,6 +6,7 @@ import type { Metrics } from './metrics';
 import { healthRouter, type ReadinessCheck } from './health';
 import { requestId, requestLogger } from './request-id';
 import { sendProblem } from './problem';
+import { methodNotAllowed } from './method-not-allowed';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   for (const r of deps.routers) app.use(r);
+  // A known path with a method it does not serve: 405 with Allow, not 404.
+  app.use(methodNotAllowed(app));
   app.use((_req: Request, res: Response) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'No such route' });
   });
