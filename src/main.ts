@@ -12,6 +12,7 @@ import { createLocalPayments } from './settlement/payments-api';
 import { requestRefund } from './settlement/refund-request';
 import { loadSession } from './store/sessions-repo';
 import { LanesHolder } from './lanes/lanes-holder';
+import { workingChannelsCheck } from './lanes/check-channels';
 import { createWebhookFastPath, type FastPath } from './intake/webhook-fast-path';
 import { createWebhookRouter, type WebhookRouterDeps } from './intake/webhook-router';
 import type { Queue } from './queue/queue';
@@ -271,6 +272,11 @@ export async function startGateway(config: Config, options: StartOptions): Promi
           logger,
         );
       }
+      // A lane whose channel cannot work (unset secretEnv, unknown queue, …) stops the start, naming it (issue 13).
+      const registry = channels;
+      await lanes.requireWorkingChannels(
+        workingChannelsCheck((lane) => registry.channelFor(lane), adapters.sqsClient),
+      );
       const runner = createSettlementRunner({
         ...options.settlement,
         db: store.db,

@@ -1,12 +1,22 @@
 // `checkin-gateway lanes check [FILE]`: validate a lanes file without starting the gateway (the CLI wiring
-// passes the file, defaulting to LANES_FILE). Exit code 0 when valid, 1 with every problem otherwise.
+// passes the file, defaulting to LANES_FILE). Exit code 0 when valid, 1 with every problem otherwise. Given
+// the operator's environment, it also checks what the channels need from it (webhook secrets set and
+// well-formed, sqs queues FIFO), since that is the environment the gateway will be started in.
+import { channelEnvironmentProblems } from './check-channels';
 import { countErrors, LANES_FILE_FAILURE, LanesFileError } from './errors';
 import { loadLanesFile } from './load';
 import { createLaneRegistry } from './registry';
 
-export async function checkLanesFile(path: string): Promise<{ exitCode: 0 | 1; output: string }> {
+export type CheckEnv = Readonly<Record<string, string | undefined>>;
+
+export async function checkLanesFile(
+  path: string,
+  env?: CheckEnv,
+): Promise<{ exitCode: 0 | 1; output: string }> {
   try {
     const lanes = createLaneRegistry(await loadLanesFile(path)).all();
+    const problems = env ? channelEnvironmentProblems(lanes, (name) => env[name]) : [];
+    if (problems.length > 0) throw new LanesFileError('LANES_CHANNELS_UNUSABLE', path, problems);
     const vending = lanes.filter((l) => l.kind === 'vending').length;
     return {
       exitCode: 0,

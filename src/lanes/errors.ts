@@ -2,13 +2,19 @@
 // Lanes files hold no secrets (a webhook secret is named by its env var), so messages may quote values;
 // the few places that could hold a pasted secret (secretEnv, URL credentials) are never quoted.
 
-export type LanesFileErrorCode = 'LANES_FILE_UNREADABLE' | 'LANES_FILE_UNPARSABLE' | 'LANES_FILE_INVALID';
+export type LanesFileErrorCode =
+  | 'LANES_FILE_UNREADABLE'
+  | 'LANES_FILE_UNPARSABLE'
+  | 'LANES_FILE_INVALID'
+  /** Valid file, but a lane's controller channel cannot work here (unset secretEnv, unknown queue, …). */
+  | 'LANES_CHANNELS_UNUSABLE';
 
 /** How each failure reads after "lanes file X …". */
 export const LANES_FILE_FAILURE: Readonly<Record<LanesFileErrorCode, string>> = {
   LANES_FILE_UNREADABLE: 'cannot be read',
   LANES_FILE_UNPARSABLE: 'cannot be parsed',
   LANES_FILE_INVALID: 'is invalid',
+  LANES_CHANNELS_UNUSABLE: 'has lanes whose controller channel cannot work',
 };
 
 /** The lanes file could not be read, parsed or validated; `errors` lists every problem, one per line. */

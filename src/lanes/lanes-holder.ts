@@ -4,11 +4,14 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log';
 import { LanesFileError, LanesNotLoadedError } from './errors';
-import type { IndexedLaneRegistry } from './lane';
+import type { IndexedLaneRegistry, Lane } from './lane';
 import { loadLanesFile } from './load';
 import { createLaneRegistry } from './registry';
 
 const LOGGED_ERRORS = 100;
+
+/** Every problem with the lanes' channels (one line each); empty when all can work. */
+export type ChannelCheck = (lanes: readonly Lane[]) => Promise<readonly string[]>;
 
 export type ReloadResult = { ok: true; count: number } | { ok: false; errors: string[] };
 
@@ -20,6 +23,7 @@ export class LanesHolder extends EventEmitter<{ reload: [ReloadResult] }> {
   // Reloads run one after another, so a slow read can never overwrite the result of a later one.
   private chain: Promise<unknown> = Promise.resolve();
   private watched: { source: SignalSource; handler: () => void } | undefined;
+  private channelCheck: ChannelCheck | undefined;
 
   constructor(
     readonly path: string,
@@ -43,9 +47,25 @@ export class LanesHolder extends EventEmitter<{ reload: [ReloadResult] }> {
 
   /** Loads the file and swaps the registry in; throws LanesFileError (and keeps the old one) if invalid. */
   async load(): Promise<IndexedLaneRegistry> {
-    const registry = createLaneRegistry(await loadLanesFile(this.path));
+    const lanes = await loadLanesFile(this.path);
+    await this.throwIfUnusable(lanes);
+    const registry = createLaneRegistry(lanes);
     this.registry = registry;
     return registry;
+  }
+
+  /**
+   * Checks the loaded lanes' channels now (throwing LanesFileError LANES_CHANNELS_UNUSABLE that lists every
+   * lane that cannot work) and on every reload, which then keeps the previous lanes.
+   */
+  async requireWorkingChannels(check: ChannelCheck): Promise<void> {
+    this.channelCheck = check;
+    await this.throwIfUnusable(this.current().all());
+  }
+
+  private async throwIfUnusable(lanes: readonly Lane[]): Promise<void> {
+    const problems = this.channelCheck ? await this.channelCheck(lanes) : [];
+    if (problems.length > 0) throw new LanesFileError('LANES_CHANNELS_UNUSABLE', this.path, problems);
   }
 
   /** Never throws: an invalid file keeps the current registry. Emits 'reload' with the result. */
