@@ -32,6 +32,7 @@ import { parseControllerKeys } from './controller-api/controller-keys';
 import type { StartedEmulator } from './emulator/emulator';
 import type { SimulatedController } from './emulator/simulated-controller';
 import { bindServer } from './runtime/http-server';
+import { explainListenError } from './runtime/port-in-use';
 import {
   attachSimulatedController,
   localBaseUrl,
@@ -145,6 +146,8 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         clock,
         logger,
         overrides: options.sandbox?.emulator,
+      }).catch((err: unknown) => {
+        throw explainListenError(err, 'EMULATOR_PORT', '127.0.0.1', config.emulatorPort);
       });
       const running = emulator;
       closers.splice(1, 0, () => running.close());

@@ -2,6 +2,7 @@
 // benchmarks. Flags only (the environment is config.ts's business; the CLI passes its defaults in).
 import { createLogger, type Logger } from '../log';
 import { createEmulator, type EmulatorOptions, type RunningEmulator } from './emulator';
+import { explainListenError } from '../runtime/port-in-use';
 
 export const EMULATOR_USAGE = `Usage: checkin-gateway emulator [options]
   --port N               port to listen on (default 7070; 0 = any free port)
@@ -99,7 +100,11 @@ export async function runEmulatorCommand(
   const parsed = parseEmulatorArgs(argv, opts.defaultPort === undefined ? {} : { port: opts.defaultPort });
   const logger = opts.logger ?? createLogger();
   const emulator = createEmulator({ ...parsed.options, logger });
-  const running = await emulator.listen(parsed.port, parsed.host);
+  const running = await emulator.listen(parsed.port, parsed.host).catch((err: unknown) => {
+    // Name what the operator set: the --port flag, else EMULATOR_PORT (the CLI's default).
+    const variable = argv.some((a) => a === '--port' || a.startsWith('--port=')) ? '--port' : 'EMULATOR_PORT';
+    throw explainListenError(err, variable, parsed.host, parsed.port);
+  });
   logger.info('emulator: listening', { url: running.url, control: `${running.url}/emulator/v1/` });
   const signals = opts.handleSignals ?? true;
   const onSignal = (): void => void stop();

@@ -2,6 +2,7 @@
 // registers the webhook URL with the emulator.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { explainListenError } from './port-in-use';
 
 export interface BoundServer {
   readonly server: Server;
@@ -12,7 +13,8 @@ export interface BoundServer {
   close(): Promise<void>;
 }
 
-export function bindServer(port: number, host: string): Promise<BoundServer> {
+/** `variable` names the setting the port came from, for the EADDRINUSE message (default PORT). */
+export function bindServer(port: number, host: string, variable = 'PORT'): Promise<BoundServer> {
   let handler: RequestListener | undefined;
   const server = createServer((req, res) => {
     if (handler) return handler(req, res);
@@ -25,9 +27,10 @@ export function bindServer(port: number, host: string): Promise<BoundServer> {
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 5_000;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: Error): void => reject(explainListenError(err, variable, host, port));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve({
         server,
         port: (server.address() as AddressInfo).port,
