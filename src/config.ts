@@ -13,6 +13,7 @@ import {
   trustProxy,
   url,
 } from './config/env-parsers';
+import { dataDir } from './config/data-dir';
 
 export { ConfigError, ConfigErrors } from './config/env-parsers';
 
@@ -192,7 +193,7 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     webhookClockSkewS: int(env, 'VIPPS_WEBHOOK_CLOCK_SKEW_S', 300, 1, 3600),
     checkinMaxAgeS: int(env, 'CHECKIN_MAX_AGE_S', 120, 1, 900),
     lanesFile: str(env, 'LANES_FILE', './lanes.yaml'),
-    dataDir: str(env, 'DATA_DIR', './data'),
+    dataDir: dataDir(env),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['error', 'warn', 'info', 'http', 'debug'], 'info'),
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     intakeRateLimitPerMin: int(env, 'INTAKE_FAILED_AUTH_LIMIT_PER_MIN', 30, 1, 1_000_000),

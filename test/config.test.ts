@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, ConfigErrors, loadConfig } from '../src/config';
 
 describe('loadConfig', () => {
@@ -216,5 +219,48 @@ describe('controller auth settings', () => {
   it('keeps aud and iss optional in the sandbox and for commands that verify no controller token', () => {
     expect(loadConfig({}, serving).controllerJwt).toMatchObject({ audience: undefined, issuer: undefined });
     expect(loadConfig({ ...live, VIPPS_ENV: 'production' }).controllerJwt.audience).toBeUndefined();
+  });
+});
+
+describe('CHANNEL_DEGRADED_AFTER_S', () => {
+  it('defaults to 60 s and reads a value in seconds', () => {
+    expect(loadConfig({}).channelDegradedAfterS).toBe(60);
+    expect(loadConfig({ CHANNEL_DEGRADED_AFTER_S: '300' }).channelDegradedAfterS).toBe(300);
+  });
+
+  it('rejects 0 naming the variable and the range', () => {
+    expect(() => loadConfig({ CHANNEL_DEGRADED_AFTER_S: '0' })).toThrow(
+      'CHANNEL_DEGRADED_AFTER_S is invalid: expected an integer between 1 and 86400, got "0"',
+    );
+  });
+});
+
+describe('DATA_DIR', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cg-data-dir-'));
+    writeFileSync(join(dir, 'a-file'), 'not a directory');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('accepts a directory, a path still to be created, and memory://', () => {
+    expect(loadConfig({ DATA_DIR: dir }).dataDir).toBe(dir);
+    expect(loadConfig({ DATA_DIR: join(dir, 'new', 'data') }).dataDir).toBe(join(dir, 'new', 'data'));
+    expect(loadConfig({ DATA_DIR: 'memory://' }).dataDir).toBe('memory://');
+  });
+
+  it('refuses a DATA_DIR that is a file, naming the variable', () => {
+    const file = join(dir, 'a-file');
+    expect(() => loadConfig({ DATA_DIR: file })).toThrow(
+      `DATA_DIR is invalid: expected a directory (created when missing) or memory://, but it is a file; point DATA_DIR at a directory, got ${JSON.stringify(file)}`,
+    );
+  });
+
+  it('refuses a DATA_DIR below a file, naming the file', () => {
+    const file = join(dir, 'a-file');
+    const under = join(file, 'data');
+    expect(() => loadConfig({ DATA_DIR: under })).toThrow(
+      `DATA_DIR is invalid: expected a directory (created when missing) or memory://, but ${file} is a file; point DATA_DIR at a directory, got ${JSON.stringify(under)}`,
+    );
   });
 });
