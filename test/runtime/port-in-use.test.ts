@@ -56,7 +56,7 @@ describe('a port already in use', () => {
       inUse('EMULATOR_PORT', held),
     );
     // Opening and migrating the in-memory store comes first and takes seconds on a busy machine.
-  }, 60_000);
+  }, 120_000);
 
   it('leaves other listen errors as they are', async () => {
     await expect(bindServer(0, '203.0.113.1')).rejects.toMatchObject({ code: 'EADDRNOTAVAIL' });
