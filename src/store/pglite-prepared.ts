@@ -1,50 +1,44 @@
-// Prepared statements on PGlite. PGlite's query() parses, describes and plans every statement afresh (it binds
-// to the unnamed statement each time); for the queue's claim or a batched enqueue planning alone is 1.5–2 ms in
-// WebAssembly, more than running them. Here each data statement is PREPAREd once per database (Postgres keeps
-// its plan) and run as EXECUTE with its values as literals, serialized by PGlite's own serializers for the
-// parameter types Postgres inferred: the same text a bind would carry, so the same values arrive.
+// Prepared statements on PGlite, values bound (issue 13). PGlite's query() parses, describes and plans every
+// statement afresh (on the unnamed statement); for the queue's claim or a batched enqueue planning alone is
+// 1.5–2 ms in WebAssembly, more than running them. Here each data statement is Parsed once per database as a
+// named statement (Postgres keeps its plan) and then run as Bind/Execute with its values as parameters
+// (src/store/pglite-wire.ts): values never become SQL text.
 //
-// A batch goes to PGlite as one multi-statement string: Postgres runs such a string as one implicit
-// transaction (all or nothing, no transaction left open on an error), and a PGlite round trip costs more
-// than a short statement. A statement's expected row count is checked inside that transaction, by a helper
-// function that raises, so a wrong count rolls everything back as before.
+// A batch goes to PGlite as one protocol call: Bind/Describe/Execute for every statement, then one Sync.
+// Postgres runs the messages before a Sync as one implicit transaction (all or nothing, nothing left open on
+// an error). A statement's expected row count is checked inside that transaction, by a helper function that
+// raises, so a wrong count rolls everything back.
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import {
+  bindExecute,
+  exclusive,
+  parseNamed,
+  results,
+  send,
+  type WireDb,
+  type WireResult,
+  withoutValues,
+} from './pglite-wire';
 import { BatchExpectationError, runBatch, type SqlResult, type Statement } from './sql';
 
-type Target = Pick<PGlite | Transaction, 'query' | 'exec'>;
-type Serializer = (value: unknown) => string;
+type Target = PGlite | Transaction;
 
-interface Prepared {
+interface Named {
   readonly name: string;
-  readonly serializers: readonly (Serializer | undefined)[];
+  readonly types: readonly number[];
 }
 
-/** Only plannable statements can be prepared; DDL, DO blocks and transaction control run as they are. */
+/** Only plannable statements are named; DDL, DO blocks and transaction control run through query(). */
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 /** The SQL of this code base is static text, so this is never reached; dynamic SQL must not grow it forever. */
 const MAX_PREPARED = 256;
 
-/** A SQL string literal; standard_conforming_strings is on (Postgres's default), so only quotes are doubled. */
-function literal(value: unknown, serializer: Serializer | undefined): string {
-  if (value === null || value === undefined) return 'NULL';
-  const text = serializer ? serializer(value) : String(value);
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
-/** The values never reach an error: the EXECUTE text that carries them is replaced by the statement's SQL. */
-function withStatementText(err: unknown, text: string): unknown {
-  if (err instanceof Error && 'query' in err) Object.assign(err, { query: text });
-  return err;
-}
-
 export interface PreparedQueries {
   /** Runs a statement on the database or on one of its transactions. */
   run<Row>(target: Target, text: string, params: readonly unknown[]): Promise<SqlResult<Row>>;
-  /** The Sql port's batch: in one round trip when every statement is prepared, else statement by statement. */
-  batch(pg: BatchTarget, statements: readonly Statement[]): Promise<SqlResult<Record<string, unknown>>[]>;
+  /** The Sql port's batch: in one protocol call when every statement is named, else statement by statement. */
+  batch(statements: readonly Statement[]): Promise<SqlResult<Record<string, unknown>>[]>;
 }
-
-type BatchTarget = Pick<PGlite, 'query' | 'exec' | 'transaction'>;
 
 // Session-scoped (pg_temp): nothing is written to the database's schema, and PGlite has one session.
 const EXPECT_FN = 'pg_temp.cg_expect_rows';
@@ -72,11 +66,11 @@ function withExpectation(s: Statement, index: number): { text: string; params: u
   };
 }
 
-/** One statement's result out of a multi-statement exec (PGlite's affectedRows there is a running total). */
-function resultOf(r: { rows: unknown[]; command?: string; rowCount?: number } | undefined) {
+/** One statement's result out of a batch (PGlite's affectedRows there is a running total). */
+function resultOf(r: WireResult | undefined): SqlResult<Record<string, unknown>> {
   const command = r?.command ?? '';
   const affectedRows = DML_COMMANDS.has(command) ? (r?.rowCount ?? 0) : 0;
-  return { rows: (r?.rows ?? []) as Record<string, unknown>[], affectedRows };
+  return { rows: r?.rows ?? [], affectedRows };
 }
 
 function expectationError(err: unknown): BatchExpectationError | undefined {
@@ -85,111 +79,86 @@ function expectationError(err: unknown): BatchExpectationError | undefined {
   return m ? new BatchExpectationError(Number(m[1]), Number(m[2])) : undefined;
 }
 
-export function preparedQueries(pg: Pick<PGlite, 'serializers'>): PreparedQueries {
-  // Entries are set once prepared. While one is being prepared, other callers run the statement unprepared:
-  // waiting could deadlock, when the PREPARE waits behind a transaction whose own statement waits for it.
-  const cache = new Map<string, Prepared | 'preparing'>();
+export function preparedQueries(pg: PGlite): PreparedQueries {
+  const wire: WireDb = pg;
+  // Filled and read only while PGlite is held (exclusive), so two callers never parse one text twice.
+  const cache = new Map<string, Named>();
   let next = 1;
 
-  async function prepare(target: Target, text: string): Promise<Prepared> {
-    cache.set(text, 'preparing');
-    try {
-      const name = `cg_${next++}`;
-      // Through query(), not exec(): the extended protocol takes one statement, as the Sql port promises.
-      await target.query(`PREPARE ${name} AS ${text}`);
-      const described = await target.query<{ types: number[] }>(
-        'SELECT parameter_types::oid[] AS types FROM pg_prepared_statements WHERE name = $1',
-        [name],
-      );
-      const types = described.rows[0]?.types ?? [];
-      const prepared = {
-        name,
-        serializers: types.map((oid) => pg.serializers[oid] as Serializer | undefined),
-      };
-      cache.set(text, prepared);
-      return prepared;
-    } catch (err) {
-      // A statement that does not prepare (a syntax error, a table not there yet) is tried afresh next time.
-      cache.delete(text);
-      throw err;
-    }
+  /** The named statement for text, parsed now if need be; undefined where it must run through query(). */
+  async function namedFor(text: string, durable: boolean): Promise<Named | undefined> {
+    const known = cache.get(text);
+    if (known !== undefined) return known;
+    if (!PREPARABLE.test(text) || cache.size >= MAX_PREPARED) return undefined;
+    const name = `cg_${next++}`;
+    // A statement that does not parse (a syntax error, a table not there yet) is tried afresh next time.
+    const types = await parseNamed(wire, name, text, durable);
+    const named = { name, types };
+    cache.set(text, named);
+    return named;
   }
 
-  async function unprepared<Row>(target: Target, text: string, params: readonly unknown[]) {
+  async function viaQuery<Row>(target: Target, text: string, params: readonly unknown[]) {
     const r = await target.query<Row>(text, [...params]);
     return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
   }
 
-  /** The prepared entry to run `text` with, or undefined where it must run unprepared. */
-  async function preparedFor(target: Target, text: string): Promise<Prepared | undefined> {
-    const prepared = cache.get(text);
-    if (prepared === 'preparing') return undefined;
-    if (prepared !== undefined) return prepared;
-    if (!PREPARABLE.test(text) || cache.size >= MAX_PREPARED) return undefined;
-    return prepare(target, text);
-  }
-
-  /** `EXECUTE name(literals)`, or undefined when the parameter count is wrong (Postgres's error, unprepared). */
-  function executeText({ name, serializers }: Prepared, params: readonly unknown[]): string | undefined {
-    if (params.length !== serializers.length) return undefined;
-    const args = params.map((v, i) => literal(v, serializers[i])).join(', ');
-    return args === '' ? `EXECUTE ${name}` : `EXECUTE ${name}(${args})`;
-  }
-
-  /** The statement as `EXECUTE`, preparing it first if need be; undefined where it must run unprepared. */
-  async function executeFor(target: Target, text: string, params: readonly unknown[]) {
-    const prepared = await preparedFor(target, text);
-    return prepared && executeText(prepared, params);
-  }
-
   async function run<Row>(target: Target, text: string, params: readonly unknown[]): Promise<SqlResult<Row>> {
-    const execute = await executeFor(target, text, params);
-    if (execute === undefined) return unprepared<Row>(target, text, params);
+    const inTransaction = target !== pg;
     try {
-      const results = await target.exec(execute);
-      const r = results[results.length - 1];
-      return { rows: (r?.rows ?? []) as Row[], affectedRows: r?.affectedRows ?? 0 };
+      const done = await exclusive(wire, inTransaction, async () => {
+        const named = await namedFor(text, !inTransaction);
+        if (named === undefined) return undefined;
+        const messages = await send(wire, bindExecute(wire, named.name, named.types, params), !inTransaction);
+        const r = results(wire, messages).at(-1);
+        return { rows: (r?.rows ?? []) as Row[], affectedRows: r?.affectedRows ?? 0 };
+      });
+      // query() takes PGlite's locks itself, so it runs after the exclusive section.
+      return done ?? (await viaQuery<Row>(target, text, params));
     } catch (err) {
-      throw withStatementText(err, text);
+      throw withoutValues(err, text);
     }
   }
 
   let helper: Promise<unknown> | undefined;
+  const ensureHelper = (): Promise<unknown> =>
+    (helper ??= pg.exec(EXPECT_FN_SQL).catch((err: unknown) => {
+      helper = undefined;
+      throw err;
+    }));
 
-  /** The batch as one string of EXECUTEs, or undefined if a statement cannot go that way. */
-  async function batchText(pg: BatchTarget, statements: readonly Statement[]): Promise<string | undefined> {
-    if (statements.some((s) => s.expectRows !== undefined)) {
-      helper ??= pg.exec(EXPECT_FN_SQL).catch((err: unknown) => {
-        helper = undefined;
-        throw err;
-      });
-      await helper;
-    }
-    const parts: string[] = [];
-    for (const [i, s] of statements.entries()) {
-      const checked = withExpectation(s, i);
-      const execute = checked && (await executeFor(pg, checked.text, checked.params));
-      if (execute === undefined) return undefined;
-      parts.push(execute);
-    }
-    return parts.join(';\n');
+  /** The batch as one protocol call, or undefined if a statement cannot go that way. */
+  async function pipelined(statements: readonly Statement[]) {
+    const checked = statements.map(withExpectation);
+    if (checked.some((c) => c === undefined || !PREPARABLE.test(c.text))) return undefined;
+    if (statements.some((s) => s.expectRows !== undefined)) await ensureHelper();
+    return exclusive(wire, false, async () => {
+      const messages: Uint8Array[] = [];
+      for (const c of checked) {
+        const named = c && (await namedFor(c.text, true));
+        if (!c || !named) return undefined;
+        messages.push(...bindExecute(wire, named.name, named.types, c.params));
+      }
+      return results(wire, await send(wire, messages, true));
+    });
   }
 
   return {
     run,
-    async batch(pg, statements) {
+    async batch(statements) {
       if (statements.length === 0) return [];
-      const text = await batchText(pg, statements);
-      if (text === undefined)
-        return pg.transaction((tx) => runBatch({ query: (t, p) => run(tx, t, p ?? []) }, statements));
+      let rs: WireResult[] | undefined;
       try {
-        const results = await pg.exec(text);
-        return statements.map((s, i) =>
-          s.expectRows === undefined ? resultOf(results[i]) : { rows: [], affectedRows: s.expectRows },
-        );
+        rs = await pipelined(statements);
       } catch (err) {
-        throw expectationError(err) ?? withStatementText(err, statements.map((s) => s.text).join(';\n'));
+        throw expectationError(err) ?? withoutValues(err, statements.map((s) => s.text).join(';\n'));
       }
+      if (rs === undefined)
+        return pg.transaction((tx) => runBatch({ query: (t, p) => run(tx, t, p ?? []) }, statements));
+      const out = rs;
+      return statements.map((s, i) =>
+        s.expectRows === undefined ? resultOf(out[i]) : { rows: [], affectedRows: s.expectRows },
+      );
     },
   };
 }

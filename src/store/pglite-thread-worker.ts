@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       }
       case 'batch':
         // The whole transaction on this thread: PGlite is never held waiting for the event loop.
-        return settle(m.id, prepared.batch(pg, m.statements));
+        return settle(m.id, prepared.batch(m.statements));
       case 'close':
         return settle(m.id, pg.close());
     }

@@ -23,7 +23,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
         };
         return fn(txSql);
       }),
-    batch: (statements) => prepared.batch(pg, statements),
+    batch: (statements) => prepared.batch(statements),
     close: () => pg.close(),
   };
 }

@@ -1,6 +1,6 @@
-// Prepared statements on PGlite (src/store/pglite-prepared.ts): values travel as literals in an EXECUTE, so
-// these pin that every kind of value arrives exactly as a bind would deliver it, that nothing in a value can
-// end the literal, that a statement is prepared once, and that errors carry the SQL, not the values.
+// Prepared statements on PGlite (src/store/pglite-prepared.ts): named statements, values bound through the
+// extended protocol. These pin that every kind of value arrives intact, that a statement is parsed once, that
+// a batch is one protocol call and all or nothing, and that errors carry the SQL, never the values.
 import { PGlite } from '@electric-sql/pglite';
 import { openPglite } from '../../src/store/pglite';
 import { preparedQueries } from '../../src/store/pglite-prepared';
@@ -59,7 +59,7 @@ describe('PGlite prepared statements', () => {
     expect(rows).toEqual([{ t: null, j: null, jb: null, ts: null, arr: null, n: null, b: null }]);
   });
 
-  it('prepares a statement once, however often it runs', async () => {
+  it('parses a statement once, however often it runs', async () => {
     const text = 'SELECT count(*)::int AS n FROM vals WHERE b = $1';
     for (let i = 0; i < 3; i++) await db.query(text, [true]);
     const { rows } = await db.query<{ n: number }>(
@@ -76,12 +76,22 @@ describe('PGlite prepared statements', () => {
     expect((await db.query('DELETE FROM vals WHERE t = $1', ['none'])).affectedRows).toBe(0);
   });
 
-  it("puts the statement's SQL on an error, never the EXECUTE that carries the values", async () => {
+  it("puts the statement's SQL on an error, never the values it was given", async () => {
     await db.query(INSERT, ['taken', null, null, null, null, null, null]);
     const err = await db
       .query(INSERT, ['taken', null, { customerToken: 'token-value-xyz' }, null, null, null, null])
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: '23505', query: INSERT });
+    expect(JSON.stringify(err)).not.toContain('token-value-xyz');
+    expect(err).not.toHaveProperty('params');
+  });
+
+  it('keeps values off the errors of statements that run through query() (DDL, DO blocks)', async () => {
+    const err = await db
+      .query('DO $$ BEGIN RAISE EXCEPTION $e$boom$e$; END $$', ['token-value-xyz'])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toHaveProperty('params');
     expect(JSON.stringify(err)).not.toContain('token-value-xyz');
   });
 
@@ -90,8 +100,9 @@ describe('PGlite prepared statements', () => {
   });
 });
 
-describe('PGlite batches as one string of EXECUTEs', () => {
+describe('PGlite batches as one protocol call', () => {
   let pg: PGlite;
+  let calls: number;
   let execs: string[];
   const prepared = () => preparedQueries(pg);
   const count = async () => (await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM vals')).rows[0]?.n;
@@ -100,6 +111,12 @@ describe('PGlite batches as one string of EXECUTEs', () => {
   beforeEach(async () => {
     pg = await PGlite.create();
     await pg.exec('CREATE TABLE vals (t text PRIMARY KEY, n bigint)');
+    calls = 0;
+    const stream = pg.execProtocolStream.bind(pg);
+    pg.execProtocolStream = (message, options) => {
+      calls++;
+      return stream(message, options);
+    };
     execs = [];
     const exec = pg.exec.bind(pg);
     pg.exec = (text, options) => {
@@ -111,7 +128,7 @@ describe('PGlite batches as one string of EXECUTEs', () => {
     await pg.close();
   });
 
-  it('runs a prepared batch in one exec and reports each statement its own row count', async () => {
+  it('runs a parsed batch in one protocol call and reports each statement its own row count', async () => {
     const p = prepared();
     const batch = [
       put('a', 1),
@@ -120,11 +137,11 @@ describe('PGlite batches as one string of EXECUTEs', () => {
       { text: 'DELETE FROM vals WHERE t = $1', params: ['none'] },
       { text: 'SELECT t FROM vals ORDER BY t', params: [] },
     ];
-    await p.batch(pg, batch);
+    await p.batch(batch);
     await pg.exec('TRUNCATE vals');
-    execs = [];
-    const results = await p.batch(pg, batch);
-    expect(execs).toHaveLength(1);
+    calls = 0;
+    const results = await p.batch(batch);
+    expect(calls).toBe(1);
     expect(results.map((r) => r.affectedRows)).toEqual([1, 1, 2, 0, 0]);
     expect(results[4]?.rows).toEqual([{ t: 'a' }, { t: 'b' }]);
   });
@@ -132,7 +149,7 @@ describe('PGlite batches as one string of EXECUTEs', () => {
   it('checks an expected row count inside the transaction: a wrong one rolls all back', async () => {
     const p = prepared();
     const err = await p
-      .batch(pg, [
+      .batch([
         put('a', 1),
         { text: 'UPDATE vals SET n = 5 WHERE t = $1', params: ['none'], expectRows: 1 },
         put('b', 2),
@@ -142,7 +159,7 @@ describe('PGlite batches as one string of EXECUTEs', () => {
     expect(err).toMatchObject({ index: 1, affectedRows: 0 });
     expect(await count()).toBe(0);
     // Nothing is left open: the next batch commits on its own.
-    const ok = await p.batch(pg, [
+    const ok = await p.batch([
       put('a', 1),
       { text: 'UPDATE vals SET n = 5 WHERE t = $1', params: ['a'], expectRows: 1 },
     ]);
@@ -152,15 +169,15 @@ describe('PGlite batches as one string of EXECUTEs', () => {
 
   it('rolls back on a failing statement and names the SQL, never the values', async () => {
     const p = prepared();
-    await p.batch(pg, [put('taken', 1)]);
+    await p.batch([put('taken', 1)]);
     const err = await p
-      .batch(pg, [put('fresh', 1), put('taken', 'token-value-xyz'.length)])
+      .batch([put('fresh', 1), put('taken', 'token-value-xyz'.length)])
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: '23505' });
     expect((err as { query: string }).query).toBe(`${put('a', 0).text};\n${put('a', 0).text}`);
     expect(JSON.stringify(err)).not.toContain('fresh');
     const secret = await p
-      .batch(pg, [put('token-value-xyz', 1), { text: 'SELECT 1/0', params: [] }])
+      .batch([put('token-value-xyz', 1), { text: 'SELECT 1/0', params: [] }])
       .catch((e: unknown) => e);
     expect(JSON.stringify(secret)).not.toContain('token-value-xyz');
     expect(String((secret as Error).message)).toBe('division by zero');
@@ -168,14 +185,14 @@ describe('PGlite batches as one string of EXECUTEs', () => {
   });
 
   it('runs statement by statement, with the same results, when a statement cannot be prepared', async () => {
-    const results = await prepared().batch(pg, [
+    const results = await prepared().batch([
       put('a', 1),
       // RETURNING with an expected count cannot be checked in SQL; a DO block cannot be prepared.
       { text: 'UPDATE vals SET n = 2 WHERE t = $1 RETURNING n::int', params: ['a'], expectRows: 1 },
       { text: 'DO $$ BEGIN PERFORM 1; END $$', params: [] },
     ]);
-    // Not as one string: statement by statement, inside a transaction of PGlite's own.
-    expect(execs.filter((t) => t.includes('EXECUTE'))).toEqual([]);
+    // Statement by statement, inside a transaction of PGlite's own: the helper function was never needed.
+    expect(execs).toEqual([]);
     expect(results.map((r) => r.affectedRows)).toEqual([1, 1, 0]);
     expect(results[1]?.rows).toEqual([{ n: 2 }]);
   });
