@@ -34,6 +34,8 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   readonly intakeRateLimitPerMin: number;
   readonly queueMaxAttempts: number;
+  /** CHANNEL_DEGRADED_AFTER_S: /readyz names lanes with a lane message undelivered for longer. */
+  readonly channelDegradedAfterS: number;
   readonly adminToken: string | undefined;
   readonly vipps: {
     readonly env: VippsEnv;
@@ -198,6 +200,7 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     intakeRateLimitPerMin: int(env, 'INTAKE_FAILED_AUTH_LIMIT_PER_MIN', 30, 1, 1_000_000),
     queueMaxAttempts: int(env, 'QUEUE_MAX_ATTEMPTS', 10, 1, 1000),
+    channelDegradedAfterS: int(env, 'CHANNEL_DEGRADED_AFTER_S', 60, 1, 86_400),
     adminToken: optional(env, 'ADMIN_TOKEN'),
     publicWebhookUrlDefaulted: optional(env, 'PUBLIC_WEBHOOK_URL') === undefined,
     channelSecret: (name: string) => (/^[A-Z_][A-Z0-9_]*$/.test(name) ? optional(env, name) : undefined),

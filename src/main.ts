@@ -13,6 +13,7 @@ import { requestRefund } from './settlement/refund-request';
 import { loadSession } from './store/sessions-repo';
 import { LanesHolder } from './lanes/lanes-holder';
 import { workingChannelsCheck } from './lanes/check-channels';
+import { degradedChannelsCheck } from './runtime/degraded-channels';
 import { createWebhookFastPath, type FastPath } from './intake/webhook-fast-path';
 import { createWebhookRouter, type WebhookRouterDeps } from './intake/webhook-router';
 import type { Queue } from './queue/queue';
@@ -318,7 +319,11 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       metrics,
       trustProxy: config.trustProxy,
       isDraining: () => draining,
-      readiness: [{ name: 'lanes', check: async () => void lanes.current() }, ...adapters.readiness],
+      readiness: [
+        { name: 'lanes', check: async () => void lanes.current() },
+        ...adapters.readiness,
+        degradedChannelsCheck(store.db, clock, config.channelDegradedAfterS),
+      ],
       intakeRouters,
       routers,
       beforeScrape: async () => {

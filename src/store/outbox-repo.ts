@@ -188,3 +188,20 @@ export async function pruneDelivered(sql: Sql, before: Date): Promise<number> {
   const r = await sql.query('DELETE FROM outbox WHERE delivered_at < $1', [before]);
   return r.affectedRows;
 }
+
+/**
+ * Lanes whose oldest pending message was created before `createdBefore`, oldest first (at most
+ * `limit`): /readyz names them as degraded channels (issue 13). Reads only pending rows (a partial index).
+ */
+export async function lanesUndeliveredSince(
+  sql: Sql,
+  createdBefore: Date,
+  limit: number,
+): Promise<{ laneId: string; oldestAt: Date }[]> {
+  const { rows } = await sql.query<{ lane_id: string; oldest_at: Date }>(
+    `SELECT lane_id, min(created_at) AS oldest_at FROM outbox WHERE ${PENDING}
+     GROUP BY lane_id HAVING min(created_at) < $1 ORDER BY oldest_at, lane_id LIMIT $2`,
+    [createdBefore, limit],
+  );
+  return rows.map((r) => ({ laneId: r.lane_id, oldestAt: new Date(r.oldest_at) }));
+}

@@ -9,6 +9,9 @@ import { LanesFileError } from '../../src/lanes/errors';
 import { createLogger } from '../../src/log';
 import { startGateway, type Gateway, type Role } from '../../src/main';
 
+// Each start opens PGlite and the embedded emulator: seconds on a shared 2-core machine.
+jest.setTimeout(120_000);
+
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 const lane = (id: string, controller: string) => `  - id: ${id}
