@@ -50,6 +50,11 @@ export interface Config {
   };
   readonly emulatorPort: number;
   readonly workerConcurrency: number;
+  /**
+   * Leases a worker takes on jobs (postgres queue), lane messages and settlements: how long one lasts past its
+   * last renewal, and how often the holder renews it, in s. A dead worker's work resumes about leaseS later.
+   */
+  readonly workerLease: { readonly leaseS: number; readonly heartbeatS: number };
   readonly controllerJwt: {
     readonly keys: readonly string[];
     readonly audience: string | undefined;
@@ -216,6 +221,7 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     },
     emulatorPort,
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 1024),
+    workerLease: workerLease(env),
     controllerJwt: {
       keys: list(env, 'CONTROLLER_JWT_KEYS'),
       audience: controllerClaim(env, 'CONTROLLER_JWT_AUDIENCE', 'aud', vippsEnv, options),
@@ -231,7 +237,9 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
       region: str(env, 'AWS_REGION', 'eu-north-1'),
       endpoint: url(env, 'AWS_ENDPOINT_URL_SQS', ['http:', 'https:'])?.href,
       waitTimeSeconds: int(env, 'SQS_WAIT_TIME_SECONDS', 20, 1, 20),
-      visibilityTimeoutS: int(env, 'SQS_VISIBILITY_TIMEOUT_SECONDS', 60, 5, 43_200),
+      // The job lease of the aws profile, renewed every third of it while a job runs: short, so a killed
+      // worker's jobs come back within seconds (issue 13).
+      visibilityTimeoutS: int(env, 'SQS_VISIBILITY_TIMEOUT_SECONDS', 15, 5, 43_200),
       batchSize: int(env, 'SQS_BATCH_SIZE', 10, 1, 10),
     },
   };
@@ -257,6 +265,13 @@ function controllerClaim(
     );
   }
   return value;
+}
+
+/** WORKER_LEASE_S (default 15) and WORKER_LEASE_HEARTBEAT_S (default a third of it, always shorter). */
+function workerLease(env: Env): Config['workerLease'] {
+  const leaseS = int(env, 'WORKER_LEASE_S', 15, 3, 3600);
+  const heartbeatS = int(env, 'WORKER_LEASE_HEARTBEAT_S', Math.max(1, Math.floor(leaseS / 3)), 1, leaseS - 1);
+  return { leaseS, heartbeatS };
 }
 
 function deepFreeze<T>(value: T): T {

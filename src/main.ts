@@ -281,7 +281,13 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       await lanes.requireWorkingChannels(
         workingChannelsCheck((lane) => registry.channelFor(lane), adapters.sqsClient),
       );
+      // Short leases renewed while held (WORKER_LEASE_S): a killed worker's work resumes within seconds.
+      const lease = {
+        leaseMs: config.workerLease.leaseS * 1000,
+        heartbeatMs: config.workerLease.heartbeatS * 1000,
+      };
       const runner = createSettlementRunner({
+        ...lease,
         ...options.settlement,
         db: store.db,
         epayment: vipps.epayment,
@@ -293,6 +299,17 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       settlements = runner;
       worker = createWorker({
         ...options.worker,
+        outbox: { ...lease, ...options.worker?.outbox },
+        // SQS holds its jobs by visibility (SQS_VISIBILITY_TIMEOUT_SECONDS): a lease here would override it.
+        ...(config.queue === 'postgres'
+          ? {
+              consume: {
+                leaseMs: lease.leaseMs,
+                heartbeatIntervalMs: lease.heartbeatMs,
+                ...options.worker?.consume,
+              },
+            }
+          : {}),
         settlements: runner,
         queue,
         db: store.db,

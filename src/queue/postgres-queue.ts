@@ -56,7 +56,9 @@ export interface PostgresQueueOptions {
   readonly random?: () => number;
 }
 
-export const DEFAULT_LEASE_MS = 30_000;
+// Short, and renewed every half of it while the job runs: a dead consumer's jobs are taken over within about
+// one lease (issue 13). WORKER_LEASE_S and WORKER_LEASE_HEARTBEAT_S set both.
+export const DEFAULT_LEASE_MS = 15_000;
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;

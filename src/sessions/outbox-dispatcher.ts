@@ -4,7 +4,11 @@
 // it is retried with backoff. Only a message the controller refuses for good (a non-retryable
 // ChannelDeliveryError) or whose lane left the lanes file is set aside as failed, so the lane moves on.
 // Woken at once after a step wrote messages; polls as a backstop (after a restart, for retries).
+// Leases are short and renewed by a heartbeat while a lane is being delivered (src/lease-heartbeat.ts): the
+// lanes of a worker that died are taken over within about one lease, and a holder whose lease was taken over
+// writes nothing more to that message (every write is fenced by the lease end it holds).
 import type { Clock } from '../clock';
+import { createLeaseHeartbeat } from '../lease-heartbeat';
 import { scrubString, type Logger } from '../log';
 import type { LaneRegistry } from '../lanes/lane';
 import { backoffDelayMs, type BackoffPolicy } from '../backoff';
@@ -20,6 +24,7 @@ import {
   markRetry,
   pruneDelivered,
   releaseHead,
+  renewHeadLease,
   type OutboxEntry,
 } from '../store/outbox-repo';
 import type { Sql } from '../store/sql';
@@ -36,8 +41,13 @@ export interface OutboxDispatcherOptions {
   readonly backoff?: BackoffPolicy;
   /** Lanes delivered at the same time. Default 8. */
   readonly concurrency?: number;
-  /** How long a head stays leased to this dispatcher while it is being sent, in ms. Default 120 000. */
+  /**
+   * How long a head stays leased to this dispatcher past its last renewal, in ms: a dead dispatcher's lanes
+   * are taken over about this long after it died. Default 15 000 (WORKER_LEASE_S).
+   */
   readonly leaseMs?: number;
+  /** How often the leases of the heads being sent are renewed, in ms. Default a third of leaseMs. */
+  readonly heartbeatMs?: number;
   /** Delivered messages are kept this long for diagnostics, in ms. Default 7 days. */
   readonly retentionMs?: number;
   readonly random?: () => number;
@@ -52,6 +62,7 @@ export interface OutboxDispatcher {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_OUTBOX_LEASE_MS = 15_000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** Stored as last_error and logged: name, code and message, with registered secrets scrubbed. */
@@ -66,7 +77,15 @@ export function createOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispat
   const pollIntervalMs = o.pollIntervalMs ?? 1_000;
   const backoff = o.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
   const concurrency = o.concurrency ?? 8;
-  const leaseMs = o.leaseMs ?? 120_000;
+  const leaseMs = o.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS;
+  const leases = createLeaseHeartbeat({
+    clock: o.clock,
+    logger: o.logger,
+    leaseMs,
+    intervalMs: o.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)),
+    renew: (id, from, to) => renewHeadLease(o.db, id, from, to),
+    what: 'lane message',
+  });
   const retentionMs = o.retentionMs ?? 7 * DAY_MS;
   const random = o.random ?? Math.random;
   const wakeup = new Wakeup();
@@ -76,47 +95,72 @@ export function createOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispat
   let nextPruneAt = 0;
 
   /** Sends a leased head. 'sent' leaves recording the delivery to the caller; the rest is recorded here. */
-  async function send(entry: OutboxEntry): Promise<'sent' | 'set-aside' | 'retry-later'> {
+  /**
+   * Sends a leased head. 'sent' leaves recording the delivery to the caller with the returned fence; the rest
+   * is recorded here. 'lost': the lease was taken over meanwhile, so nothing is recorded and the lane stops.
+   */
+  async function send(
+    entry: OutboxEntry,
+  ): Promise<{ outcome: 'sent' | 'set-aside'; heldUntil: Date } | { outcome: 'retry-later' | 'lost' }> {
     const now = (): Date => o.clock.now();
     const lane = o.lanes().byId(entry.laneId);
     const fields = { messageId: entry.id, laneId: entry.laneId, type: entry.message.type };
     if (!lane) {
-      await markFailed(o.db, entry.id, now(), 'the lane is no longer in the lanes file');
+      const heldUntil = await leases.release(entry.id);
+      if (!heldUntil) return { outcome: 'lost' };
+      await markFailed(o.db, entry.id, now(), 'the lane is no longer in the lanes file', heldUntil);
       o.logger.warn('lane message dropped: lane no longer configured', fields);
-      return 'set-aside';
+      return { outcome: 'set-aside', heldUntil };
     }
+    let failure: unknown;
     try {
       await o.channels.channelFor(lane).send(entry.message, abort.signal);
-      return 'sent';
     } catch (err) {
-      const error = describe(err);
-      if (err instanceof ChannelDeliveryError && !err.retryable) {
-        await markFailed(o.db, entry.id, now(), error);
-        o.logger.error('lane message refused by the controller; skipped', { ...fields, error });
-        return 'set-aside';
-      }
-      const delayMs = backoffDelayMs(entry.attempts + 1, backoff, random);
-      await markRetry(o.db, entry.id, new Date(now().getTime() + delayMs), error);
-      if (!abort.signal.aborted)
-        o.logger.warn('lane message not delivered; the lane waits', { ...fields, delayMs, error });
-      return 'retry-later';
+      failure = err ?? new Error('channel send failed');
     }
+    // Renewals stop here: the lease end is the fence of this message's last write.
+    const heldUntil = await leases.release(entry.id);
+    if (!heldUntil) return { outcome: 'lost' };
+    if (failure === undefined) return { outcome: 'sent', heldUntil };
+    const error = describe(failure);
+    if (failure instanceof ChannelDeliveryError && !failure.retryable) {
+      await markFailed(o.db, entry.id, now(), error, heldUntil);
+      o.logger.error('lane message refused by the controller; skipped', { ...fields, error });
+      return { outcome: 'set-aside', heldUntil };
+    }
+    const delayMs = backoffDelayMs(entry.attempts + 1, backoff, random);
+    await markRetry(o.db, entry.id, new Date(now().getTime() + delayMs), error, heldUntil);
+    if (!abort.signal.aborted)
+      o.logger.warn('lane message not delivered; the lane waits', { ...fields, delayMs, error });
+    return { outcome: 'retry-later' };
   }
 
   /** Sends the lane's messages from its leased head on, one at a time, until none is due or one fails. */
   async function deliverLane(first: OutboxEntry): Promise<void> {
     let head: OutboxEntry | null = first;
     while (head) {
-      if (abort.signal.aborted) return releaseHead(o.db, head.id);
-      const outcome = await send(head);
-      if (outcome === 'retry-later') return;
+      if (abort.signal.aborted) {
+        const heldUntil = await leases.release(head.id);
+        return heldUntil ? releaseHead(o.db, head.id, heldUntil) : undefined;
+      }
+      const sent = await send(head);
+      if (sent.outcome === 'retry-later') return;
+      if (sent.outcome === 'lost') {
+        o.logger.warn('lane message lease taken over while sending; its new holder delivers it', {
+          messageId: head.id,
+          laneId: head.laneId,
+        });
+        return;
+      }
       const now = o.clock.now();
-      if (abort.signal.aborted) return outcome === 'sent' ? markDelivered(o.db, head.id, now) : undefined;
+      if (abort.signal.aborted)
+        return sent.outcome === 'sent' ? markDelivered(o.db, head.id, now, sent.heldUntil) : undefined;
       const leaseUntil = new Date(now.getTime() + leaseMs);
       head =
-        outcome === 'sent'
-          ? await markDeliveredClaimNext(o.db, head.id, now, leaseUntil)
+        sent.outcome === 'sent'
+          ? await markDeliveredClaimNext(o.db, head.id, now, leaseUntil, sent.heldUntil)
           : await claimLaneHead(o.db, head.laneId, now, leaseUntil);
+      if (head) leases.hold(head.id, leaseUntil);
     }
   }
 
@@ -143,7 +187,10 @@ export function createOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispat
     if (free <= 0) return;
     const leaseUntil = new Date(now.getTime() + leaseMs);
     // Busy lanes are left out, so every head leased here starts its lane.
-    for (const head of await claimDueHeads(o.db, now, free, [...busy.keys()], leaseUntil)) startLane(head);
+    for (const head of await claimDueHeads(o.db, now, free, [...busy.keys()], leaseUntil)) {
+      leases.hold(head.id, leaseUntil);
+      startLane(head);
+    }
   }
 
   async function run(): Promise<void> {
@@ -156,6 +203,7 @@ export function createOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispat
       await wakeup.wait(pollIntervalMs);
     }
     await Promise.all(busy.values());
+    leases.stop();
   }
 
   return {

@@ -2,8 +2,12 @@
 // next customer. Each pass leases due rows (so several `work` tasks share the load), and for each one reads
 // the payment first, then makes the calls the machine asks for, and writes the result, the call records and
 // any `session.refunded` lane messages in one batch. A row someone changed meanwhile (a refund request) is
-// saved by nobody: its calls were idempotent, and it is due again at once.
+// saved by nobody: its calls were idempotent, and it is due again at once. Leases are short and renewed by a
+// heartbeat while the pass holds them (src/lease-heartbeat.ts), so a dead runner's rows are taken over within
+// about one lease; a row whose lease was taken over meanwhile is not saved by this runner (its version fences
+// the save as well).
 import type { Clock } from '../clock';
+import { createLeaseHeartbeat } from '../lease-heartbeat';
 import type { Logger } from '../log';
 import { repeatEvery } from '../repeat';
 import { laneMessage, type LaneMessage } from '../sessions/lane-message';
@@ -13,6 +17,7 @@ import {
   claimDueSettlements,
   recordPaymentCallStatement,
   releaseSettlement,
+  renewSettlementLease,
   saveSettlementStatement,
 } from '../store/settlements-repo';
 import { BatchExpectationError, type Sql, type Statement } from '../store/sql';
@@ -32,8 +37,13 @@ export interface SettlementRunnerOptions {
   readonly outbox?: { wake(): void };
   /** Between passes when not woken, in ms. Default 5 000. */
   readonly intervalMs?: number;
-  /** How long a pass holds a settlement, in ms. Default 120 000 (a dead runner's rows are taken over then). */
+  /**
+   * How long a settlement stays leased past its last renewal, in ms: a dead runner's rows are taken over about
+   * this long after it died. Default 15 000 (WORKER_LEASE_S).
+   */
   readonly leaseMs?: number;
+  /** How often the leases of the rows a pass holds are renewed, in ms. Default a third of leaseMs. */
+  readonly heartbeatMs?: number;
   /** Settlements per pass. Default 20. */
   readonly batchSize?: number;
 }
@@ -52,6 +62,8 @@ export interface SettlementRunner {
   /** One pass now over everything due; resolves when done. */
   runOnce(): Promise<PassResult>;
 }
+
+export const DEFAULT_SETTLEMENT_LEASE_MS = 15_000;
 
 /** A pass makes at most this many calls for one settlement (read, capture, cancel, a few refunds). */
 const MAX_CALLS_PER_PASS = 8;
@@ -92,9 +104,17 @@ function callRecord(s: Settlement, call: SettlementCall, input: SettlementInput,
 export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRunner {
   const timing: SettlementTiming = { ...DEFAULT_SETTLEMENT_TIMING, ...o.timing };
   const intervalMs = o.intervalMs ?? 5000;
-  const leaseMs = o.leaseMs ?? 120_000;
+  const leaseMs = o.leaseMs ?? DEFAULT_SETTLEMENT_LEASE_MS;
   const batchSize = o.batchSize ?? 20;
   const { db, clock, logger } = o;
+  const leases = createLeaseHeartbeat({
+    clock,
+    logger,
+    leaseMs,
+    intervalMs: o.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)),
+    renew: (reference, from, to) => renewSettlementLease(db, reference, from, to),
+    what: 'settlement',
+  });
   let current: Promise<PassResult> | null = null;
   let queued: Promise<PassResult> | null = null;
   let started = false;
@@ -140,6 +160,13 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
     const now = clock.now();
     if (call) s = { ...s, nextAttemptAt: now.toISOString() }; // more to do: due again at once
     const next = { ...s, version: first.version + 1 };
+    const heldUntil = await leases.release(first.reference);
+    if (!heldUntil) {
+      // Another runner holds it now and works it from what Vipps says: the calls are kept for the record,
+      // the result is left to it.
+      await db.batch(statements);
+      return first;
+    }
     try {
       await db.batch([
         saveSettlementStatement(next, first.version),
@@ -149,7 +176,7 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
     } catch (err) {
       if (!(err instanceof BatchExpectationError && err.index === 0)) throw err;
       await db.batch(statements);
-      await releaseSettlement(db, first.reference, now);
+      await releaseSettlement(db, first.reference, now, heldUntil);
       return first;
     }
     if (messages.length > 0) o.outbox?.wake();
@@ -161,7 +188,11 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
     let settled = 0;
     let needsAttention = 0;
     for (;;) {
-      const due = await claimDueSettlements(db, clock.now(), leaseMs, batchSize);
+      const claimedAt = clock.now();
+      const due = await claimDueSettlements(db, claimedAt, leaseMs, batchSize);
+      // The whole batch is held from the claim: the last rows wait for the first ones to be worked.
+      const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
+      for (const s of due) leases.hold(s.reference, leaseUntil);
       for (const s of due) {
         try {
           const after = await workOne(s);
@@ -170,6 +201,7 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
           if (after.status === 'needs-attention') needsAttention += 1;
         } catch (err) {
           // A bug or the store: leave the row to its lease and say so; the next pass takes it again.
+          await leases.release(s.reference);
           logger.error('settlement pass failed for a payment', {
             reference: s.reference,
             error: err instanceof Error ? err.message : String(err),
@@ -209,6 +241,7 @@ export function createSettlementRunner(o: SettlementRunnerOptions): SettlementRu
     async stop() {
       await loop.stop();
       await Promise.all([current?.catch(() => undefined), queued?.catch(() => undefined)]);
+      leases.stop();
     },
     wake() {
       if (started && !loop.stopped) void runOnce().catch(() => undefined);

@@ -1,7 +1,9 @@
 // The lane-message outbox: messages are written in the transaction of the step that produced them and
 // delivered afterwards, in `seq` order per lane, at least once. The head of a lane (its oldest message not yet
 // delivered or given up on) blocks the rest of that lane; a short lease on the head keeps two dispatchers
-// (several worker processes on one Postgres) from sending a lane's messages at the same time.
+// (several worker processes on one Postgres) from sending a lane's messages at the same time. The holder renews
+// it while it sends (src/lease-heartbeat.ts) and passes the end it last wrote (`heldUntil`) to every write: a
+// row whose lease now ends elsewhere was taken over, and the write leaves it to its new holder.
 import type { LaneMessage } from '../sessions/lane-message';
 import type { Sql, Statement } from './sql';
 
@@ -58,6 +60,15 @@ export function addToOutboxStatements(messages: readonly LaneMessage[], now: Dat
 
 const RETURNED = 'id, lane_id, seq::text AS seq, message, attempts';
 
+/** `AND lease_until = $n` when the caller holds a lease to fence its write with; nothing otherwise. */
+function fence(heldUntil: Date | undefined, n: number): string {
+  return heldUntil ? ` AND lease_until = $${n}` : '';
+}
+
+function fenceParam(heldUntil: Date | undefined): Date[] {
+  return heldUntil ? [heldUntil] : [];
+}
+
 function bySeq(a: OutboxEntry, b: OutboxEntry): number {
   const d = BigInt(a.seq) - BigInt(b.seq);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
@@ -105,9 +116,15 @@ function leaseLaneHeadSql(lane: string, now: string, until: string, skip = ''): 
 
 const CLAIM_LANE_HEAD = leaseLaneHeadSql('$1', '$2', '$3');
 // Both parts read the table as it was before the statement, where `id` is still pending: hence `id <> $1`.
-const MARK_DELIVERED_CLAIM_NEXT = `WITH done AS (
-       UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1 RETURNING lane_id)
+// With a fence ($4), a head whose lease was taken over is neither marked nor followed by a claim.
+function markDeliveredClaimNextSql(fenced: boolean): string {
+  return `WITH done AS (
+       UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1${fenced ? ' AND lease_until = $4' : ''}
+       RETURNING lane_id)
      ${leaseLaneHeadSql('(SELECT lane_id FROM done)', '$2', '$3', ' AND id <> $1')}`;
+}
+const MARK_DELIVERED_CLAIM_NEXT = markDeliveredClaimNextSql(false);
+const MARK_DELIVERED_CLAIM_NEXT_FENCED = markDeliveredClaimNextSql(true);
 
 /** The lane's head if it is due and could be leased until `leaseUntil`; null otherwise. */
 export async function claimLaneHead(
@@ -120,8 +137,11 @@ export async function claimLaneHead(
   return firstEntry(rows);
 }
 
-export async function markDelivered(sql: Sql, id: string, now: Date): Promise<void> {
-  await sql.query('UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1', [id, now]);
+export async function markDelivered(sql: Sql, id: string, now: Date, heldUntil?: Date): Promise<void> {
+  await sql.query(
+    `UPDATE outbox SET delivered_at = $2, lease_until = NULL WHERE id = $1${fence(heldUntil, 3)}`,
+    [id, now, ...fenceParam(heldUntil)],
+  );
 }
 
 /**
@@ -133,30 +153,58 @@ export async function markDeliveredClaimNext(
   id: string,
   now: Date,
   leaseUntil: Date,
+  heldUntil?: Date,
 ): Promise<OutboxEntry | null> {
-  const { rows } = await sql.query<OutboxRow>(MARK_DELIVERED_CLAIM_NEXT, [id, now, leaseUntil]);
+  const { rows } = heldUntil
+    ? await sql.query<OutboxRow>(MARK_DELIVERED_CLAIM_NEXT_FENCED, [id, now, leaseUntil, heldUntil])
+    : await sql.query<OutboxRow>(MARK_DELIVERED_CLAIM_NEXT, [id, now, leaseUntil]);
   return firstEntry(rows);
 }
 
+/** Heartbeat: moves a head's lease from `from` to `to`. False when it no longer ends at `from` (not ours). */
+export async function renewHeadLease(sql: Sql, id: string, from: Date, to: Date): Promise<boolean> {
+  const r = await sql.query(
+    `UPDATE outbox SET lease_until = $3 WHERE id = $1 AND lease_until = $2 AND ${PENDING}`,
+    [id, from, to],
+  );
+  return r.affectedRows === 1;
+}
+
 /** Gives back a head leased but not sent (the dispatcher is stopping). */
-export async function releaseHead(sql: Sql, id: string): Promise<void> {
-  await sql.query('UPDATE outbox SET lease_until = NULL WHERE id = $1 AND delivered_at IS NULL', [id]);
+export async function releaseHead(sql: Sql, id: string, heldUntil?: Date): Promise<void> {
+  await sql.query(
+    `UPDATE outbox SET lease_until = NULL WHERE id = $1 AND delivered_at IS NULL${fence(heldUntil, 2)}`,
+    [id, ...fenceParam(heldUntil)],
+  );
 }
 
 /** A failed attempt: the message stays at the head of its lane until `nextAttemptAt`. */
-export async function markRetry(sql: Sql, id: string, nextAttemptAt: Date, error: string): Promise<void> {
+export async function markRetry(
+  sql: Sql,
+  id: string,
+  nextAttemptAt: Date,
+  error: string,
+  heldUntil?: Date,
+): Promise<void> {
   await sql.query(
     `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, lease_until = NULL
-     WHERE id = $1`,
-    [id, nextAttemptAt, error],
+     WHERE id = $1${fence(heldUntil, 4)}`,
+    [id, nextAttemptAt, error, ...fenceParam(heldUntil)],
   );
 }
 
 /** Given up for good (refused by the controller, or the lane is gone): kept for the record, no longer blocking. */
-export async function markFailed(sql: Sql, id: string, now: Date, error: string): Promise<void> {
+export async function markFailed(
+  sql: Sql,
+  id: string,
+  now: Date,
+  error: string,
+  heldUntil?: Date,
+): Promise<void> {
   await sql.query(
-    `UPDATE outbox SET attempts = attempts + 1, failed_at = $2, last_error = $3, lease_until = NULL WHERE id = $1`,
-    [id, now, error],
+    `UPDATE outbox SET attempts = attempts + 1, failed_at = $2, last_error = $3, lease_until = NULL
+     WHERE id = $1${fence(heldUntil, 4)}`,
+    [id, now, error, ...fenceParam(heldUntil)],
   );
 }
 

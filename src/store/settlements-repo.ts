@@ -68,7 +68,10 @@ export function saveSettlementStatement(next: Settlement, expectedVersion: numbe
   };
 }
 
-/** Leases up to `limit` open settlements that are due; a lease that expired (a runner died) is taken over. */
+/**
+ * Leases up to `limit` open settlements that are due; a lease that expired (a runner died) is taken over. Each
+ * row's lease then ends at now + leaseMs: the holder's fence for renewSettlementLease and releaseSettlement.
+ */
 export async function claimDueSettlements(
   sql: Sql,
   now: Date,
@@ -86,12 +89,35 @@ export async function claimDueSettlements(
   return rows.map(settlementFromRow);
 }
 
-/** Gives a lease back without changing anything: due again at `at`. */
-export async function releaseSettlement(sql: Sql, reference: string, at: Date): Promise<void> {
+/**
+ * Gives a lease back without changing anything: due again at `at`. With `heldUntil`, only if the lease still
+ * ends there (a lease taken over by another runner is left to it).
+ */
+export async function releaseSettlement(
+  sql: Sql,
+  reference: string,
+  at: Date,
+  heldUntil?: Date,
+): Promise<void> {
   await sql.query(
-    `UPDATE settlements SET lease_until = NULL, next_attempt_at = LEAST(next_attempt_at, $2) WHERE reference = $1`,
-    [reference, at],
+    `UPDATE settlements SET lease_until = NULL, next_attempt_at = LEAST(next_attempt_at, $2)
+     WHERE reference = $1${heldUntil ? ' AND lease_until = $3' : ''}`,
+    [reference, at, ...(heldUntil ? [heldUntil] : [])],
   );
+}
+
+/** Heartbeat: moves a settlement's lease from `from` to `to`. False when it no longer ends at `from`. */
+export async function renewSettlementLease(
+  sql: Sql,
+  reference: string,
+  from: Date,
+  to: Date,
+): Promise<boolean> {
+  const r = await sql.query(
+    'UPDATE settlements SET lease_until = $3 WHERE reference = $1 AND lease_until = $2',
+    [reference, from, to],
+  );
+  return r.affectedRows === 1;
 }
 
 export async function loadSettlement(sql: Sql, reference: string): Promise<Settlement | null> {
