@@ -95,10 +95,9 @@ export class Services extends Construct {
         ...environment,
         // Exactly one proxy (the ALB) in front: X-Forwarded-For gives the client IP for the failed-auth limit.
         TRUST_PROXY: '1',
-        ...(settings.controllerJwtAudience
-          ? { CONTROLLER_JWT_AUDIENCE: settings.controllerJwtAudience }
-          : {}),
-        ...(settings.controllerJwtIssuer ? { CONTROLLER_JWT_ISSUER: settings.controllerJwtIssuer } : {}),
+        // Required by the serve role outside the sandbox (VIPPS_ENV is test or production here).
+        CONTROLLER_JWT_AUDIENCE: settings.controllerJwtAudience,
+        CONTROLLER_JWT_ISSUER: settings.controllerJwtIssuer,
       },
       secrets: { ...common, [CONTROLLER_JWT_FIELD]: field(secrets.controllerJwt, CONTROLLER_JWT_FIELD) },
       taskRoleStatements: serveQueueStatements(queueArns),

@@ -43,8 +43,9 @@ export interface Settings {
   readonly controllerQueueArns: readonly string[];
   /** Lane webhook controller secrets (`secretEnv` in the lanes file): env var name → Secrets Manager ARN. */
   readonly laneSecretArns: Readonly<Record<string, string>>;
-  readonly controllerJwtAudience: string | undefined;
-  readonly controllerJwtIssuer: string | undefined;
+  /** Required by the gateway outside the sandbox (every controller token must carry this aud and iss). */
+  readonly controllerJwtAudience: string;
+  readonly controllerJwtIssuer: string;
   readonly intakeAgeAlarmS: number;
   /** Alarm when the oldest settlement still owing Vipps an operation is older than this (issue: one hour). */
   readonly settlementAgeAlarmS: number;
@@ -165,8 +166,18 @@ export function readSettings(get: ContextReader): Settings {
         return [pair.slice(0, at), pair.slice(at + 1)];
       }),
     ),
-    controllerJwtAudience: optionalText('controllerJwtAudience'),
-    controllerJwtIssuer: optionalText('controllerJwtIssuer'),
+    controllerJwtAudience: text(
+      'controllerJwtAudience',
+      'checkin-gateway',
+      /^[\x21-\x7e]{1,200}$/,
+      'the aud claim of controller tokens',
+    ),
+    controllerJwtIssuer: text(
+      'controllerJwtIssuer',
+      'checkin-controllers',
+      /^[\x21-\x7e]{1,200}$/,
+      'the iss claim of controller tokens',
+    ),
     intakeAgeAlarmS: num('intakeAgeAlarmS', 60, 10, 3600),
     settlementAgeAlarmS: num('settlementAgeAlarmS', 3600, 300, 7 * 86400),
     authFailureAlarmThreshold: num('authFailureAlarmThreshold', 5, 1, 100000),

@@ -85,6 +85,11 @@ describe('the two roles of one image', () => {
     }
     expect(envOf(container('serve')).TRUST_PROXY).toBe('1');
     expect(envOf(container('work')).WORKER_CONCURRENCY).toBe('16');
+    // The serve role refuses to start outside the sandbox without both claims (VIPPS_ENV is test or production).
+    expect(envOf(container('serve'))).toMatchObject({
+      CONTROLLER_JWT_AUDIENCE: 'checkin-gateway',
+      CONTROLLER_JWT_ISSUER: 'checkin-controllers',
+    });
   });
 
   it('passes every secret as an ECS secret (a JSON field of a Secrets Manager secret), never as env', () => {
