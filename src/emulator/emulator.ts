@@ -17,7 +17,9 @@ import { VIPPS_DEADLINES } from './payment-rules';
 import { problemBody, qrErrorBody } from './problem';
 import { qrImageRouter, qrRouter } from './qr-routes';
 import { simulateScan, type ScanInput, type ScanResult } from './scans';
+import { resumePaymentTimers } from './payments';
 import { createState, type Currency, type EmulatorState } from './state';
+import { openStateFile } from './state-file';
 import { createTimers } from './timers';
 import { accessTokenRouter } from './tokens';
 import { webhooksRouter } from './webhooks-routes';
@@ -49,6 +51,14 @@ export interface EmulatorOptions {
   readonly webhookLimits?: { readonly perEvent?: number; readonly checkedIn?: number };
   /** Seed of the RNG behind fault rates; default 1. */
   readonly seed?: number;
+  /**
+   * Keep the emulator's world (payments, customer tokens, QR codes, registrations) in this file, loaded at
+   * creation and saved after changes (state-file.ts); timers of restored payments start on `resume()`.
+   * Default: in memory only.
+   */
+  readonly stateFile?: string;
+  /** Delay between a change and its save; default 250 ms. */
+  readonly stateSaveDebounceMs?: number;
   /** Delivery records kept for GET /emulator/v1/deliveries; default 10 000. */
   readonly maxDeliveryRecords?: number;
   /**
@@ -75,6 +85,11 @@ export interface Emulator {
   awaitIdle(): Promise<void>;
   /** The control API's scan, in-process. */
   scan(input: ScanInput): ScanResult;
+  /**
+   * Starts the customer actions and user timeouts of payments restored from `stateFile`. Called once the
+   * embedding gateway has registered its webhook, so the events they publish reach it. Idempotent.
+   */
+  resume(): void;
   listen(port: number, host?: string): Promise<RunningEmulator>;
   close(): Promise<void>;
 }
@@ -132,10 +147,24 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     publish: (event, msn, body, reference) => deliveries.publish(event, msn, body, reference),
   };
 
+  const saver =
+    options.stateFile === undefined
+      ? undefined
+      : openStateFile(options.stateFile, ctx, options.stateSaveDebounceMs);
+  let resumed = false;
+
   const held = new Set<Response>();
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (saver) {
+    // Any request may change the world (payments, tokens, QR codes, registrations, resets): save after each.
+    app.use((_req, res, next) => {
+      res.on('finish', () => saver.changed());
+      next();
+    });
+    events.on('payment', () => saver.changed());
+  }
   app.use('/accesstoken', faultInjector(ctx, 'token', problemBody, held));
   app.use('/epayment', faultInjector(ctx, 'epayment', problemBody, held));
   app.use('/qr', faultInjector(ctx, 'qr', qrErrorBody, held));
@@ -151,6 +180,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const close = async (): Promise<void> => {
     deliveries.close();
     timers.clear();
+    await saver?.close();
     for (const res of held) res.destroy();
     await Promise.all(
       [...servers].map(async (server) => {
@@ -168,7 +198,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     state,
     events,
     awaitIdle: () => deliveries.awaitIdle(),
-    scan: (input) => simulateScan(ctx, input),
+    scan: (input) => {
+      const result = simulateScan(ctx, input);
+      saver?.changed();
+      return result;
+    },
+    resume() {
+      if (resumed) return;
+      resumed = true;
+      for (const p of state.payments.values()) resumePaymentTimers(ctx, p);
+    },
     async listen(port, host = '127.0.0.1') {
       const server = app.listen(port, host);
       await once(server, 'listening');

@@ -81,6 +81,17 @@ function schedule(
   });
 }
 
+/**
+ * After a restart from saved state (state-file.ts): the customer's action and the user timeout of a payment
+ * still CREATED fire at the saved instants, or at once when those passed while the emulator was down.
+ */
+export function resumePaymentTimers(ctx: EmulatorContext, p: Payment): void {
+  if (p.state !== 'CREATED') return;
+  const now = ctx.clock.now().getTime();
+  if (p.outcome) schedule(ctx, p, Math.max(0, p.outcome.at - now), p.outcome.state);
+  schedule(ctx, p, Math.max(0, p.expiresAt - now), 'EXPIRED');
+}
+
 export function createPayment(
   ctx: EmulatorContext,
   msn: string,
