@@ -21,6 +21,8 @@ import { openAdapters } from './runtime/adapters';
 import { releaseStaleLeases } from './store/release-stale-leases';
 import { createVippsClient, type VippsClient, type VippsClientOptions } from './vipps/client';
 import { createChannelRegistry } from './channels/registry';
+import { assertSimulatedAvailable, isSimulatedLane } from './channels/simulated-channel';
+import type { LaneMessage } from './channels/channel';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
 import {
   createSettlementRunner,
@@ -36,10 +38,12 @@ import { bindServer } from './runtime/http-server';
 import { explainListenError } from './runtime/port-in-use';
 import {
   attachSimulatedController,
+  autoRegisterSandboxWebhooks,
+  emulatorStateFile,
   localBaseUrl,
-  registerSandboxWebhooks,
   sandboxControllerKey,
   startEmbeddedEmulator,
+  warnIfSimulatedCannotReport,
   type SandboxEmulatorOptions,
 } from './runtime/sandbox';
 import { teeChannels } from './runtime/tee-channels';
@@ -59,7 +63,7 @@ export interface Gateway {
   readonly vipps: VippsClient;
   /** The in-process sandbox emulator, when one runs. */
   readonly emulator: StartedEmulator | undefined;
-  /** The sandbox's simulated lane controller (it receives every lane message), when the emulator runs here. */
+  /** The sandbox's simulated lane controller (for `simulated` lanes), when the emulator runs here. */
   readonly simulatedController: SimulatedController | undefined;
   /** The controller-API key generated for the sandbox (hs256:…) when CONTROLLER_JWT_KEYS is empty. */
   readonly sandboxControllerKey: string | undefined;
@@ -121,6 +125,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
   try {
     const metrics = createMetrics({ defaultMetrics: true });
     const lanes = await LanesHolder.open(config.lanesFile, logger);
+    assertSimulatedAvailable(lanes.current().all(), config.vipps.env === 'sandbox');
     const adapters = await openAdapters(config, clock, logger);
     const { store, queue } = adapters;
     closers.push(() => adapters.close());
@@ -146,6 +151,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         port: config.emulatorPort,
         clock,
         logger,
+        stateFile: emulatorStateFile(config.dataDir, config.store),
         overrides: options.sandbox?.emulator,
       }).catch((err: unknown) => {
         throw explainListenError(err, 'EMULATOR_PORT', '127.0.0.1', config.emulatorPort);
@@ -168,9 +174,21 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     });
 
     const webhookSecrets = [...config.webhookSecrets];
-    if (config.vipps.env === 'sandbox' && webhookSecrets.length === 0 && role !== 'work') {
-      webhookSecrets.push(...(await registerSandboxWebhooks(vipps, lanes.current(), publicWebhookUrl)));
+    if (config.vipps.env === 'sandbox' && role !== 'work') {
+      webhookSecrets.push(
+        ...(await autoRegisterSandboxWebhooks({
+          vipps,
+          lanes: lanes.current(),
+          url: publicWebhookUrl,
+          configuredSecrets: config.webhookSecrets.length,
+          embedded: config.vipps.embeddedEmulator,
+          logger,
+        })),
+      );
     }
+
+    // Payments restored from DATA_DIR move on only now, so the events they publish reach this gateway.
+    emulator?.resume();
 
     const controllerKeys = [...config.controllerJwt.keys];
     let sandboxKey: string | undefined;
@@ -182,9 +200,16 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     let simulatedController: SimulatedController | undefined;
     if (emulator) {
       // Reports go through this gateway's own controller API, signed with a key it accepts.
+      const simulatedKey = controllerKeys.find((k) => k.trim().startsWith('hs256:'))?.trim();
+      warnIfSimulatedCannotReport(
+        simulatedKey,
+        lanes.current(),
+        (l) => isSimulatedLane(l.controller, true),
+        logger,
+      );
       const controller = attachSimulatedController(emulator, {
         gatewayUrl: localBaseUrl(config.host, bound.port),
-        controllerKey: controllerKeys.find((k) => k.trim().startsWith('hs256:'))?.trim(),
+        controllerKey: simulatedKey,
         audience: config.controllerJwt.audience,
         issuer: config.controllerJwt.issuer,
         fetch: fetchFn,
@@ -256,36 +281,37 @@ export async function startGateway(config: Config, options: StartOptions): Promi
 
     let worker: Worker | undefined;
     if (role !== 'serve') {
+      const sim = simulatedController;
       let channels = createChannelRegistry({
         fetch: fetchFn,
         clock,
         logger,
         secrets: config.channelSecret,
         ...(adapters.sqsClient ? { sqsClient: adapters.sqsClient } : {}),
+        // Only lanes on the `simulated` channel (or with no controller field) reach the simulated machine;
+        // with an external emulator (no machine here) they are only logged.
+        ...(config.vipps.env === 'sandbox'
+          ? { simulated: (message: LaneMessage) => sim?.receive(message) }
+          : {}),
       });
       const { trace } = options;
-      const controller = simulatedController;
-      if (controller || trace) {
-        // The simulated controller hears every lane message after the lane's real channel took it.
+      if (trace) {
         channels = teeChannels(
           channels,
-          (message) => {
-            trace?.('lane-message-sent', { at: performance.now(), message });
-            controller?.receive(message);
-          },
+          (message) => trace('lane-message-sent', { at: performance.now(), message }),
           logger,
         );
       }
-      // A lane whose channel cannot work (unset secretEnv, unknown queue, …) stops the start, naming it (issue 13).
-      const registry = channels;
-      await lanes.requireWorkingChannels(
-        workingChannelsCheck((lane) => registry.channelFor(lane), adapters.sqsClient),
-      );
       // Short leases renewed while held (WORKER_LEASE_S): a killed worker's work resumes within seconds.
       const lease = {
         leaseMs: config.workerLease.leaseS * 1000,
         heartbeatMs: config.workerLease.heartbeatS * 1000,
       };
+      // A lane whose channel cannot work (unset secretEnv, unknown queue, …) stops the start, naming it (issue 13).
+      const registry = channels;
+      await lanes.requireWorkingChannels(
+        workingChannelsCheck((lane) => registry.channelFor(lane), adapters.sqsClient),
+      );
       const runner = createSettlementRunner({
         ...lease,
         ...options.settlement,

@@ -2,6 +2,7 @@
 // passes the file, defaulting to LANES_FILE). Exit code 0 when valid, 1 with every problem otherwise. Given
 // the operator's environment, it also checks what the channels need from it (webhook secrets set and
 // well-formed, sqs queues FIFO), since that is the environment the gateway will be started in.
+import { simulatedLaneProblems } from '../channels/simulated-channel';
 import { channelEnvironmentProblems } from './check-channels';
 import { countErrors, LANES_FILE_FAILURE, LanesFileError } from './errors';
 import { loadLanesFile } from './load';
@@ -15,7 +16,13 @@ export async function checkLanesFile(
 ): Promise<{ exitCode: 0 | 1; output: string }> {
   try {
     const lanes = createLaneRegistry(await loadLanesFile(path)).all();
-    const problems = env ? channelEnvironmentProblems(lanes, (name) => env[name]) : [];
+    const problems = env
+      ? [
+          ...channelEnvironmentProblems(lanes, (name) => env[name]),
+          // VIPPS_ENV as config.ts defaults it: a simulated lane only works in the sandbox.
+          ...simulatedLaneProblems(lanes, (env['VIPPS_ENV'] ?? 'sandbox') === 'sandbox'),
+        ]
+      : [];
     if (problems.length > 0) throw new LanesFileError('LANES_CHANNELS_UNUSABLE', path, problems);
     const vending = lanes.filter((l) => l.kind === 'vending').length;
     return {

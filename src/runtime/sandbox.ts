@@ -1,11 +1,12 @@
 // The sandbox (VIPPS_ENV=sandbox): no real money moves. Runs the built-in Vipps emulator in-process when no
 // VIPPS_BASE_URL is given, and registers the gateway's webhook with it so check-ins flow with no set-up.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from '../log';
 import { registerSecret } from '../log';
 import { DEFAULT_WEBHOOK_EVENTS } from '../vipps/webhook-events';
 import type { Clock } from '../clock';
-import type { LaneRegistry } from '../lanes/lane';
+import type { Lane, LaneRegistry } from '../lanes/lane';
 import type { VippsClient } from '../vipps/client';
 import { controllersRouter } from '../emulator/control-routes';
 import { startEmulator, type EmulatorOptions, type StartedEmulator } from '../emulator/emulator';
@@ -18,13 +19,24 @@ import {
 /** Emulator settings an in-process caller may change (demo, tests, benchmarks): e.g. a short user timeout. */
 export type SandboxEmulatorOptions = Omit<EmulatorOptions, 'clock' | 'logger'>;
 
+/**
+ * Where the embedded emulator keeps its world: beside the embedded database, so the two survive a restart
+ * together (issue 13). None for `memory://` or when the database is elsewhere (STORE=postgres: DATA_DIR is then
+ * neither used nor locked, so two gateways could share the file).
+ */
+export function emulatorStateFile(dataDir: string, store: 'pglite' | 'postgres'): string | undefined {
+  return store === 'pglite' && dataDir !== 'memory://' ? join(dataDir, 'emulator-state.json') : undefined;
+}
+
 export async function startEmbeddedEmulator(options: {
   port: number;
   clock: Clock;
   logger: Logger;
+  stateFile?: string | undefined;
   overrides?: SandboxEmulatorOptions | undefined;
 }): Promise<StartedEmulator> {
   return startEmulator({
+    ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
     ...options.overrides,
     port: options.port,
     host: '127.0.0.1',
@@ -35,19 +47,23 @@ export async function startEmbeddedEmulator(options: {
 
 /**
  * Registers `url` for every MSN of the lanes with the sandbox Vipps and returns the secrets. Registrations
- * for the same URL left by an earlier run (an external emulator outlives the gateway) are replaced.
+ * for the same URL left by an earlier run (an external emulator outlives the gateway) are replaced; with
+ * `replaceLoopback` (the built-in emulator, whose saved state keeps registrations) so are those an earlier run
+ * on another local port left, which would otherwise be retried against a port nobody listens on.
  */
 export async function registerSandboxWebhooks(
   vipps: VippsClient,
   lanes: LaneRegistry,
   url: URL,
+  options: { readonly replaceLoopback?: boolean } = {},
 ): Promise<string[]> {
   const msns = [...new Set(lanes.all().map((l) => l.msn))];
   const secrets: string[] = [];
   for (const msn of msns) {
     const existing = await vipps.webhooks.list({ msn });
     for (const w of existing) {
-      if (w.url === url.href) await vipps.webhooks.delete({ msn, id: w.id });
+      if (w.url === url.href || (options.replaceLoopback && sameLoopbackRoute(w.url, url)))
+        await vipps.webhooks.delete({ msn, id: w.id });
     }
     const { secret } = await vipps.webhooks.register({
       msn,
@@ -58,6 +74,59 @@ export async function registerSandboxWebhooks(
     secrets.push(secret);
   }
   return secrets;
+}
+
+/**
+ * The sandbox's webhook registration at start; returns the secrets to accept besides VIPPS_WEBHOOK_SECRETS.
+ * The built-in emulator belongs to this process, so the gateway always registers with it. An external emulator
+ * may be shared (other instances, a registration made with `webhooks register`): with VIPPS_WEBHOOK_SECRETS
+ * set, the operator manages registrations there, and replacing them would break the other holders (issue 13),
+ * so the gateway says so instead of silently doing nothing.
+ */
+export async function autoRegisterSandboxWebhooks(o: {
+  vipps: VippsClient;
+  lanes: LaneRegistry;
+  url: URL;
+  configuredSecrets: number;
+  embedded: boolean;
+  logger: Logger;
+}): Promise<string[]> {
+  if (o.configuredSecrets > 0 && !o.embedded) {
+    o.logger.warn(
+      'sandbox: not registering the webhook with the external emulator because VIPPS_WEBHOOK_SECRETS is set; scans reach the gateway only through a registration you made (checkin-gateway webhooks register) whose secret is in VIPPS_WEBHOOK_SECRETS. Unset VIPPS_WEBHOOK_SECRETS to have the gateway register at start',
+      { publicWebhookUrl: o.url.href },
+    );
+    return [];
+  }
+  const secrets = await registerSandboxWebhooks(o.vipps, o.lanes, o.url, { replaceLoopback: o.embedded });
+  o.logger.info('sandbox: registered the webhook with the sandbox Vipps', {
+    publicWebhookUrl: o.url.href,
+    salesUnits: secrets.length,
+    ...(o.configuredSecrets > 0 ? { alsoAccepted: 'VIPPS_WEBHOOK_SECRETS' } : {}),
+  });
+  return secrets;
+}
+
+/**
+ * Says at start why `simulated` lanes will see no dispense reports: CONTROLLER_JWT_KEYS is set (so no sandbox
+ * key is made) but holds no hs256 key the simulated controller could sign with.
+ */
+export function warnIfSimulatedCannotReport(
+  controllerKey: string | undefined,
+  lanes: LaneRegistry,
+  simulatedLanes: (lane: Lane) => boolean,
+  logger: Logger,
+): void {
+  if (controllerKey !== undefined) return;
+  const ids = lanes
+    .all()
+    .filter(simulatedLanes)
+    .map((l) => l.id);
+  if (ids.length === 0) return;
+  logger.warn(
+    'sandbox: the simulated controller cannot report dispenses: CONTROLLER_JWT_KEYS has no hs256 key. Add an hs256:<secret> entry, or unset CONTROLLER_JWT_KEYS to use a generated sandbox key',
+    { lanes: ids.slice(0, 20), laneCount: ids.length },
+  );
 }
 
 /** A controller-API key for the sandbox's simulated controllers when CONTROLLER_JWT_KEYS is empty. */
@@ -84,4 +153,17 @@ export function attachSimulatedController(
 export function localBaseUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Both URLs on this machine with the same path: the same gateway route, maybe another port. */
+function sameLoopbackRoute(registered: string, url: URL): boolean {
+  let r: URL;
+  try {
+    r = new URL(registered);
+  } catch {
+    return false;
+  }
+  return LOOPBACK.has(r.hostname) && LOOPBACK.has(url.hostname) && r.pathname === url.pathname;
 }

@@ -67,4 +67,20 @@ describe('checkLanesFile', () => {
       ].join('\n'),
     });
   });
+
+  it('refuses the shipped example lanes (controller type simulated) outside the sandbox, naming each', async () => {
+    const path = join(__dirname, '../../lanes.yaml');
+    const result = await checkLanesFile(path, { VIPPS_ENV: 'production' });
+    expect(result.exitCode).toBe(1);
+    const fix =
+      "controller.type: controller type simulated is the sandbox's simulated vending machine and works only with VIPPS_ENV=sandbox: give the lane a webhook or sqs controller (or log)";
+    expect(result.output).toContain(`  lane "vend-oslo-1" (#1): ${fix}`);
+    expect(result.output).toContain(`  lane "shop-bergen-3" (#2): ${fix}`);
+  });
+
+  it('accepts them in the sandbox, VIPPS_ENV set or left to its default', async () => {
+    const path = join(__dirname, '../../lanes.yaml');
+    expect((await checkLanesFile(path, { VIPPS_ENV: 'sandbox' })).exitCode).toBe(0);
+    expect((await checkLanesFile(path, {})).exitCode).toBe(0);
+  });
 });
