@@ -19,6 +19,7 @@ import { createWebhookRouter, type WebhookRouterDeps } from './intake/webhook-ro
 import type { Queue } from './queue/queue';
 import { openAdapters } from './runtime/adapters';
 import { releaseStaleLeases } from './store/release-stale-leases';
+import { failStopOnLostLock } from './store/fail-stop-on-lost-lock';
 import { createVippsClient, type VippsClient, type VippsClientOptions } from './vipps/client';
 import { createChannelRegistry } from './channels/registry';
 import { assertSimulatedAvailable, isSimulatedLane } from './channels/simulated-channel';
@@ -99,6 +100,8 @@ export interface StartOptions {
   readonly settlement?: Pick<SettlementRunnerOptions, 'timing' | 'intervalMs' | 'leaseMs' | 'batchSize'>;
   /** Benchmark hook (src/runtime/trace.ts); absent = nothing traced. */
   readonly trace?: Trace;
+  /** How the process stops when its DATA_DIR lock is lost (fail-stop); default process.exit. Tests observe it. */
+  readonly exit?: (code: number) => void;
 }
 
 export async function startGateway(config: Config, options: StartOptions): Promise<Gateway> {
@@ -129,6 +132,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     const adapters = await openAdapters(config, clock, logger);
     const { store, queue } = adapters;
     closers.push(() => adapters.close());
+    if (store.lock) failStopOnLostLock(store.lock, logger, options.exit);
     if (store.lock) {
       // Sole owner of the embedded directory: leases left by a killed predecessor end now, not in minutes.
       const released = await releaseStaleLeases(store.db, clock.now());

@@ -1,24 +1,37 @@
 // One owner per embedded data directory (architecture §4): PGlite has no cross-process locking, and a second
 // process opening the same DATA_DIR silently loses writes or corrupts it. The owner holds
-// `<DATA_DIR>/.gateway.lock` = {pid, hostname, startedAt, adminUrl?}.
+// `<DATA_DIR>/.gateway.lock` = {pid, hostname, startedAt, adminUrl?, pidNamespace?, bootId?, processStart?}.
 //
 // - The file is created complete and exclusively (written aside, then hard-linked into place: link fails if
 //   the name exists), so a reader never sees half a lock.
-// - A lock whose process is gone is stale and taken over: same host ⇒ `kill(pid, 0)` (ESRCH = gone,
-//   EPERM = alive); our own pid but not held by this process ⇒ a previous life of this pid (e.g. pid 1 in
-//   a restarted container); another host ⇒ its pid cannot be checked, so the owner touches the file every
-//   heartbeatMs and the lock is stale once untouched for staleAfterMs.
+// - A lock whose process is gone is stale and taken over (src/store/data-dir-lock-liveness.ts): same host,
+//   boot and pid namespace ⇒ `kill(pid, 0)`, then /proc: a zombie or another start time is gone; our own pid
+//   but not held by this process ⇒ a previous life of this pid. Where the pid means nothing here (another
+//   host, another pid namespace, another boot) the owner touches the file every heartbeatMs and the lock is
+//   stale once untouched for staleAfterMs; a lock untouched since this machine booted is stale at once.
+// - Every heartbeat checks the file is still this process's (same inode, same content); the moment it is not,
+//   or it cannot be touched three times running, onLost is called: the owner must stop writing (fail-stop).
 // - Takeover happens under `<lock>.takeover` (created the same exclusive way) after re-reading the lock,
 //   so two processes racing for one stale lock cannot both win.
-import { randomBytes } from 'node:crypto';
-import { link, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Clock, systemClock } from '../clock';
+import {
+  createExclusive,
+  type LockFile,
+  pause,
+  readLockFile,
+  serialize,
+  unlinkIfPresent,
+} from './data-dir-lock-file';
+import { HeldLock, heldHere } from './data-dir-lock-held';
+import { judgeHolder } from './data-dir-lock-liveness';
+import { linuxProc, type ProcessIdentity, type ProcReader, selfIdentity } from './proc-identity';
 
 export const LOCK_FILE_NAME = '.gateway.lock';
 
-export interface DataDirLockInfo {
+export interface DataDirLockInfo extends ProcessIdentity {
   readonly pid: number;
   readonly hostname: string;
   readonly startedAt: string;
@@ -33,6 +46,8 @@ export interface DataDirLock {
   updateLockInfo(patch: { readonly adminUrl?: string }): Promise<void>;
   /** Removes the lock file (if it is still ours). Idempotent. */
   release(): Promise<void>;
+  /** Calls listener once when the lock stops being this process's (at once if it already has). */
+  onLost(listener: (reason: string) => void): void;
 }
 
 export interface DataDirLockOptions {
@@ -40,8 +55,12 @@ export interface DataDirLockOptions {
   readonly clock?: Clock;
   /** How often the owner touches the lock file, in ms; default 30 s. */
   readonly heartbeatMs?: number;
-  /** When a lock from another host counts as abandoned, in ms since its last touch; default 120 s. */
+  /** When a lock whose pid cannot be checked counts as abandoned, in ms since its last touch; default 120 s. */
   readonly staleAfterMs?: number;
+  /** Called once when a heartbeat finds the lock is no longer this process's, or cannot touch it 3 times. */
+  readonly onLost?: (reason: string) => void;
+  /** Reads /proc (tests play other namespaces, boots and processes); default Linux's. */
+  readonly proc?: ProcReader;
 }
 
 export class DataDirLockedError extends Error {
@@ -49,8 +68,15 @@ export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
     readonly holder: DataDirLockInfo,
+    readonly otherNamespace = false,
   ) {
-    const where = holder.hostname === hostname() ? '' : ` on host ${holder.hostname}`;
+    const where =
+      holder.hostname !== hostname()
+        ? ` on host ${holder.hostname}`
+        : otherNamespace
+          ? ` in another pid namespace on this host (another container: pid ${holder.pid} means nothing ` +
+            `here, so it counts as alive until its lock goes untouched for the stale period)`
+          : '';
     const admin = holder.adminUrl ? ` (${holder.adminUrl})` : '';
     super(
       `DATA_DIR ${dataDir} is in use by process ${holder.pid}${where} (started ${holder.startedAt}). ` +
@@ -74,38 +100,37 @@ export class DataDirLockUnreadableError extends Error {
   }
 }
 
-const heldHere = new Set<string>();
 const TAKEOVER_ABANDONED_MS = 10_000;
 // Locks are written whole (hard link), except on filesystems without hard links where a reader may catch
 // one empty for an instant: an unreadable lock is only taken as damaged once it is this old.
 const UNREADABLE_STALE_MS = 5_000;
-
-interface LockFile {
-  readonly raw: string;
-  /** undefined: unreadable (damaged, or caught mid-write). */
-  readonly info: DataDirLockInfo | undefined;
-  readonly mtimeMs: number;
-}
 
 export async function acquireDataDirLock(
   dataDir: string,
   options: DataDirLockOptions = {},
 ): Promise<DataDirLock> {
   const path = resolve(dataDir, LOCK_FILE_NAME);
+  const proc = options.proc ?? linuxProc;
+  const self = await selfIdentity(proc);
   const info: DataDirLockInfo = {
     pid: process.pid,
     hostname: hostname(),
     startedAt: (options.clock ?? systemClock).now().toISOString(),
+    ...self,
   };
   for (let round = 0; round < 5; round++) {
     if (await createExclusive(path, serialize(info))) {
       heldHere.add(path);
-      return new HeldLock(path, info, options.heartbeatMs ?? 30_000);
+      const { ino } = await stat(path);
+      const lock = new HeldLock(path, info, ino, options.heartbeatMs ?? 30_000);
+      if (options.onLost) lock.onLost(options.onLost);
+      return lock;
     }
     const current = await readLockFile(path);
     if (!current) continue; // released meanwhile: try again
-    if (!isStale(path, current, options.staleAfterMs ?? 120_000)) {
-      if (current.info) throw new DataDirLockedError(dataDir, current.info);
+    const verdict = await judge(path, current, self, proc, options.staleAfterMs);
+    if (!verdict.stale) {
+      if (current.info) throw new DataDirLockedError(dataDir, current.info, verdict.otherNamespace);
       await pause(100); // unreadable but fresh: being written (filesystem without hard links)
       continue;
     }
@@ -117,66 +142,25 @@ export async function acquireDataDirLock(
 /** The live owner of dataDir, or undefined when nobody holds it (no lock, or a stale one). */
 export async function readDataDirLock(
   dataDir: string,
-  options: Pick<DataDirLockOptions, 'staleAfterMs'> = {},
+  options: Pick<DataDirLockOptions, 'staleAfterMs' | 'proc'> = {},
 ): Promise<DataDirLockInfo | undefined> {
   const path = resolve(dataDir, LOCK_FILE_NAME);
   const current = await readLockFile(path);
-  if (!current || isStale(path, current, options.staleAfterMs ?? 120_000)) return undefined;
-  return current.info;
+  if (!current) return undefined;
+  const proc = options.proc ?? linuxProc;
+  const verdict = await judge(path, current, await selfIdentity(proc), proc, options.staleAfterMs);
+  return verdict.stale ? undefined : current.info;
 }
 
-class HeldLock implements DataDirLock {
-  private raw: string;
-  private released = false;
-  private readonly heartbeat: NodeJS.Timeout;
-
-  constructor(
-    readonly path: string,
-    public info: DataDirLockInfo,
-    heartbeatMs: number,
-  ) {
-    this.raw = serialize(info);
-    const now = (): Date => new Date();
-    this.heartbeat = setInterval(() => void utimes(path, now(), now()).catch(() => undefined), heartbeatMs);
-    this.heartbeat.unref();
-  }
-
-  async updateLockInfo(patch: { readonly adminUrl?: string }): Promise<void> {
-    if (this.released) throw new Error('data directory lock already released');
-    const info = { ...this.info, ...patch };
-    const raw = serialize(info);
-    const tmp = tmpName(this.path);
-    await writeFile(tmp, raw, { flag: 'wx' });
-    await rename(tmp, this.path);
-    this.info = info;
-    this.raw = raw;
-  }
-
-  async release(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    clearInterval(this.heartbeat);
-    heldHere.delete(this.path);
-    const current = await readLockFile(this.path);
-    if (current?.raw === this.raw) await unlinkIfPresent(this.path);
-  }
-}
-
-function isStale(path: string, lock: LockFile, staleAfterMs: number): boolean {
-  const holder = lock.info;
-  if (!holder) return Date.now() - lock.mtimeMs > UNREADABLE_STALE_MS;
-  if (holder.hostname !== hostname()) return Date.now() - lock.mtimeMs > staleAfterMs;
-  if (holder.pid === process.pid) return !heldHere.has(path);
-  return !isProcessAlive(holder.pid);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0); // signal 0: existence and permission check only
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: alive, owned by someone else
-  }
+function judge(
+  path: string,
+  lock: LockFile,
+  self: ProcessIdentity,
+  proc: ProcReader,
+  staleAfterMs = 120_000,
+): Promise<{ stale: boolean; otherNamespace?: boolean }> {
+  if (!lock.info) return Promise.resolve({ stale: Date.now() - lock.mtimeMs > UNREADABLE_STALE_MS });
+  return judgeHolder(lock.info, lock.mtimeMs, { self, proc, staleAfterMs, heldHere: heldHere.has(path) });
 }
 
 async function takeOver(path: string, stale: LockFile): Promise<void> {
@@ -193,69 +177,4 @@ async function takeOver(path: string, stale: LockFile): Promise<void> {
   } finally {
     await unlinkIfPresent(mutex);
   }
-}
-
-/** Creates path with content, all or nothing; false if path exists. */
-async function createExclusive(path: string, content: string): Promise<boolean> {
-  const tmp = tmpName(path);
-  await writeFile(tmp, content, { flag: 'wx' });
-  try {
-    await link(tmp, path);
-    return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
-    // A filesystem without hard links: exclusive create, then write (a reader may briefly see it empty).
-    return writeFile(path, content, { flag: 'wx' }).then(
-      () => true,
-      (e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? false : Promise.reject(e)),
-    );
-  } finally {
-    await unlinkIfPresent(tmp);
-  }
-}
-
-async function readLockFile(path: string): Promise<LockFile | undefined> {
-  try {
-    const [raw, st] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    return { raw, info: parseInfo(raw), mtimeMs: st.mtimeMs };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-function parseInfo(raw: string): DataDirLockInfo | undefined {
-  try {
-    const v = JSON.parse(raw) as Partial<DataDirLockInfo> | null;
-    if (!v || !Number.isInteger(v.pid) || typeof v.hostname !== 'string' || typeof v.startedAt !== 'string')
-      return undefined;
-    return {
-      pid: v.pid as number,
-      hostname: v.hostname,
-      startedAt: v.startedAt,
-      ...(typeof v.adminUrl === 'string' ? { adminUrl: v.adminUrl } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function serialize(info: DataDirLockInfo): string {
-  return `${JSON.stringify(info)}\n`;
-}
-
-function tmpName(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function unlinkIfPresent(path: string): Promise<void> {
-  await unlink(path).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err;
-  });
 }

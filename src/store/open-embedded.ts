@@ -62,5 +62,6 @@ function memoryLock(): DataDirLock {
     info: { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() },
     updateLockInfo: async () => undefined,
     release: async () => undefined,
+    onLost: () => undefined, // nothing on disk to lose
   };
 }

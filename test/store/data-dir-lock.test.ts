@@ -74,12 +74,12 @@ async function deadPid(): Promise<number> {
 const lockJson = (info: object): string => `${JSON.stringify(info)}\n`;
 
 describe('acquireDataDirLock', () => {
-  it('writes pid, hostname and start time to DATA_DIR/.gateway.lock and removes it on release', async () => {
+  it('writes pid, hostname and start time (and what makes the pid meaningful) to DATA_DIR/.gateway.lock and removes it on release', async () => {
     const clock = new FakeClock(Date.parse('2026-03-01T08:00:00Z'));
     const lock = await acquire({ clock });
     const info = { pid: process.pid, hostname: hostname(), startedAt: '2026-03-01T08:00:00.000Z' };
-    expect(lock.info).toEqual(info);
-    expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual(info);
+    expect(lock.info).toMatchObject(info);
+    expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual(lock.info);
     await lock.release();
     await lock.release();
     await expect(stat(lockPath)).rejects.toMatchObject({ code: 'ENOENT' });
