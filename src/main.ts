@@ -44,6 +44,7 @@ import {
   localBaseUrl,
   sandboxControllerKey,
   startEmbeddedEmulator,
+  warnIfNoSimulatedMachine,
   warnIfSimulatedCannotReport,
   type SandboxEmulatorOptions,
 } from './runtime/sandbox';
@@ -167,6 +168,8 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       logger.warn('VIPPS_ENV=sandbox: payments go to the built-in Vipps emulator; no real money moves', {
         vippsBaseUrl: emulator?.url ?? config.vipps.baseUrl,
       });
+      if (!emulator && role !== 'serve')
+        warnIfNoSimulatedMachine(lanes.current(), (l) => isSimulatedLane(l.controller, true), logger);
     }
     const vipps = createVippsClient({
       ...config.vipps,

@@ -1,5 +1,6 @@
-// A simulated lane controller for the sandbox (architecture §1 "Controllers"): it receives each lane's messages
-// (teed from the lane's real channel by the composition root) and behaves like a vending machine: after
+// A simulated lane controller for the sandbox (architecture §1 "Controllers"): it receives the messages of lanes
+// on the `simulated` channel (src/channels/simulated-channel.ts; never a webhook, sqs or log lane, whose real
+// controller it would race, issue 13) and behaves like a vending machine: after
 // `session.authorized` it waits, dispenses, and reports the result through the gateway's controller API over
 // HTTP with a JWT, exactly as a real controller would; on `session.paid` it releases the goods. So a fresh
 // sandbox shows the whole flow with no hardware. Behaviour per lane is set with

@@ -129,6 +129,26 @@ export function warnIfSimulatedCannotReport(
   );
 }
 
+/**
+ * With an external emulator no simulated machine runs in this process: `simulated` lanes (and lanes with no
+ * controller field) are only logged, and their vending sessions end by the dispense timeout. Said once at start.
+ */
+export function warnIfNoSimulatedMachine(
+  lanes: LaneRegistry,
+  simulatedLanes: (lane: Lane) => boolean,
+  logger: Logger,
+): void {
+  const ids = lanes
+    .all()
+    .filter(simulatedLanes)
+    .map((l) => l.id);
+  if (ids.length === 0) return;
+  logger.warn(
+    'sandbox: no simulated machine runs with an external emulator (VIPPS_BASE_URL): lanes on the simulated channel are only logged and nothing reports their dispenses. Unset VIPPS_BASE_URL to use the built-in emulator, or give the lanes a webhook controller',
+    { lanes: ids.slice(0, 20), laneCount: ids.length },
+  );
+}
+
 /** A controller-API key for the sandbox's simulated controllers when CONTROLLER_JWT_KEYS is empty. */
 export function sandboxControllerKey(): string {
   const secret = randomBytes(32).toString('base64url');

@@ -1,4 +1,4 @@
-// Sends each lane message ALSO to an in-process observer (the sandbox's simulated controller, a trace), after
+// Sends each lane message ALSO to an in-process observer (the benchmark's trace), after
 // the lane's real channel accepted it. The observer can never fail a delivery: the outbox's at-least-once and
 // ordering guarantees stay those of the real channel.
 import type { LaneChannel, LaneMessage } from '../channels/channel';

@@ -175,6 +175,22 @@ describe('the simulated machine in the sandbox', () => {
   });
 });
 
+describe('simulated lanes with an external emulator', () => {
+  it('warns that they are only logged, naming them and the fix', async () => {
+    const emulator = await externalEmulator();
+    const { gateway, lines } = await start({ VIPPS_BASE_URL: emulator.url }, 'work');
+    expect(gateway.simulatedController).toBeUndefined();
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message:
+          'sandbox: no simulated machine runs with an external emulator (VIPPS_BASE_URL): lanes on the simulated channel are only logged and nothing reports their dispenses. Unset VIPPS_BASE_URL to use the built-in emulator, or give the lanes a webhook controller',
+        lanes: ['vend-sim'],
+      }),
+    );
+  });
+});
+
 describe('simulated lanes outside the sandbox', () => {
   it('refuses to start, naming the lane and the fix', async () => {
     const config = loadConfig({
