@@ -57,7 +57,7 @@ export interface EmulatorOptions {
    * Default: in memory only.
    */
   readonly stateFile?: string;
-  /** Delay between a change and its save; default 250 ms. */
+  /** Delay between a change and its save; default 1 000 ms (the whole world is written: at load, once a second). */
   readonly stateSaveDebounceMs?: number;
   /** Delivery records kept for GET /emulator/v1/deliveries; default 10 000. */
   readonly maxDeliveryRecords?: number;

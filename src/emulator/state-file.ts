@@ -1,8 +1,9 @@
 // The emulator's world kept in a file (issue 13): an embedded sandbox restarted on the same DATA_DIR finds the
 // payments, customer tokens, QR codes, webhook registrations, merchant settings and stored idempotent answers
 // it had, so a session its database remembers continues instead of reading 404 for ten minutes. Deliveries,
-// rate windows and faults are test aids of one run and are not kept. Written whole, atomically (a temporary
-// file renamed over the old one), at most once per `debounceMs` after a change.
+// rate windows and faults are test aids of one run and are not kept. Written whole and atomically (a temporary
+// file renamed over the old one), at most once per `debounceMs` (default 1 s) after a change: a benchmark's
+// thousands of payments make the file megabytes, so a busy emulator writes it once a second, not per request.
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import type { Logger } from '../log';
@@ -90,7 +91,7 @@ export function createStateSaver(o: {
   logger: Logger;
   debounceMs?: number;
 }): StateSaver {
-  const debounceMs = o.debounceMs ?? 250;
+  const debounceMs = o.debounceMs ?? 1000;
   const tmp = `${o.file}.tmp`;
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
