@@ -1,6 +1,6 @@
 // After a crash of the embedded gateway (kill -9, power cut), jobs, lane messages and settlements it had leased
-// would wait out their leases (30 s for jobs, 120 s for the outbox and settlements) before anyone retried them:
-// a customer at the machine would wait that long. The data-directory lock guarantees this process is the only owner, so every lease
+// would wait out their leases (WORKER_LEASE_S, 15 s by default) before anyone retried them: a customer at the
+// machine would wait that long. The data-directory lock guarantees this process is the only owner, so every lease
 // found at start belongs to a dead process and can be ended at once. Never call this on a shared server.
 import type { Sql } from './sql';
 
