@@ -13,6 +13,7 @@ import {
   bindExecute,
   exclusive,
   parseNamed,
+  type ParsedStatement,
   results,
   send,
   type WireDb,
@@ -23,9 +24,8 @@ import { BatchExpectationError, runBatch, type SqlResult, type Statement } from 
 
 type Target = PGlite | Transaction;
 
-interface Named {
+interface Named extends ParsedStatement {
   readonly name: string;
-  readonly types: readonly number[];
 }
 
 /** Only plannable statements are named; DDL, DO blocks and transaction control run through query(). */
@@ -92,8 +92,7 @@ export function preparedQueries(pg: PGlite): PreparedQueries {
     if (!PREPARABLE.test(text) || cache.size >= MAX_PREPARED) return undefined;
     const name = `cg_${next++}`;
     // A statement that does not parse (a syntax error, a table not there yet) is tried afresh next time.
-    const types = await parseNamed(wire, name, text, durable);
-    const named = { name, types };
+    const named = { name, ...(await parseNamed(wire, name, text, durable)) };
     cache.set(text, named);
     return named;
   }
@@ -110,7 +109,7 @@ export function preparedQueries(pg: PGlite): PreparedQueries {
         const named = await namedFor(text, !inTransaction);
         if (named === undefined) return undefined;
         const messages = await send(wire, bindExecute(wire, named.name, named.types, params), !inTransaction);
-        const r = results(wire, messages).at(-1);
+        const r = results(wire, messages, [named]).at(-1);
         return { rows: (r?.rows ?? []) as Row[], affectedRows: r?.affectedRows ?? 0 };
       });
       // query() takes PGlite's locks itself, so it runs after the exclusive section.
@@ -134,12 +133,14 @@ export function preparedQueries(pg: PGlite): PreparedQueries {
     if (statements.some((s) => s.expectRows !== undefined)) await ensureHelper();
     return exclusive(wire, false, async () => {
       const messages: Uint8Array[] = [];
+      const parsed: Named[] = [];
       for (const c of checked) {
         const named = c && (await namedFor(c.text, true));
         if (!c || !named) return undefined;
         messages.push(...bindExecute(wire, named.name, named.types, c.params));
+        parsed.push(named);
       }
-      return results(wire, await send(wire, messages, true));
+      return results(wire, await send(wire, messages, true), parsed);
     });
   }
 

@@ -12,6 +12,13 @@ export type WireDb = Pick<
 >;
 
 type Messages = Awaited<ReturnType<PGlite['execProtocolStream']>>;
+type Message = Messages[number];
+
+/** A parsed named statement: its parameter types, and the row description its results will have. */
+export interface ParsedStatement {
+  readonly types: readonly number[];
+  readonly rowDescription: Message | undefined;
+}
 
 /** One statement's result as PGlite parses it (rowCount and command are set from CommandComplete). */
 export interface WireResult {
@@ -38,17 +45,28 @@ export function send(pg: WireDb, messages: readonly Uint8Array[], durable: boole
   return pg.execProtocolStream(concat([...messages, serialize.sync()]), { syncToFs: durable });
 }
 
-/** Parse and Describe of a named statement: the parameter types Postgres inferred, to serialize values. */
-export async function parseNamed(pg: WireDb, name: string, text: string, durable: boolean) {
+/**
+ * Parse and Describe of a named statement: the parameter types Postgres inferred, to serialize values, and
+ * the row description, kept so that each run needs no Describe of its own.
+ */
+export async function parseNamed(
+  pg: WireDb,
+  name: string,
+  text: string,
+  durable: boolean,
+): Promise<ParsedStatement> {
   const messages = await send(
     pg,
     [serialize.parse({ name, text }), serialize.describe({ type: 'S', name })],
     durable,
   );
-  return parse.parseDescribeStatementResults(messages);
+  return {
+    types: parse.parseDescribeStatementResults(messages),
+    rowDescription: messages.find((m) => m.name === 'rowDescription'),
+  };
 }
 
-/** Bind, Describe (for the row's field types) and Execute of a parsed statement. */
+/** Bind and Execute of a parsed statement. */
 export function bindExecute(
   pg: WireDb,
   statement: string,
@@ -61,12 +79,25 @@ export function bindExecute(
     const serializer = pg.serializers[types[i] ?? 0];
     return serializer ? serializer(v) : String(v);
   });
-  return [serialize.bind({ statement, values }), serialize.describe({ type: 'P' }), serialize.execute({})];
+  return [serialize.bind({ statement, values }), serialize.execute({})];
 }
 
-/** One result per executed statement, in order. */
-export function results(pg: WireDb, messages: Messages): WireResult[] {
-  return parse.parseResults(messages, pg.parsers) as WireResult[];
+/** One result per executed statement, in order; each statement's kept row description goes before its rows. */
+export function results(
+  pg: WireDb,
+  messages: Messages,
+  statements: readonly ParsedStatement[],
+): WireResult[] {
+  const described: Message[] = [];
+  let next = 0;
+  for (const m of messages) {
+    if (m.name === 'bindComplete') {
+      const rowDescription = statements[next++]?.rowDescription;
+      if (rowDescription) described.push(rowDescription);
+    }
+    described.push(m);
+  }
+  return parse.parseResults(described, pg.parsers) as WireResult[];
 }
 
 /**
