@@ -54,9 +54,9 @@ function unexplainedByEvent(s: Draft['session'], e: PaymentEvent): number {
       return Math.max(0, e.amount.value - s.capturedValue);
     case 'CANCELLED':
       return Math.max(0, e.amount.value - s.cancelledValue);
-    case 'REFUNDED':
-      return e.amount.value; // refunds happen after sessions: the settlement confirms them
     default:
+      // REFUNDED included: refunds follow sessions, the settlement confirms its own, and one made elsewhere
+      // (the merchant portal) is what `payments reconcile` finds.
       return 0;
   }
 }

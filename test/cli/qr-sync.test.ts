@@ -150,7 +150,7 @@ describe('checkin-gateway qr sync', () => {
     const file = await lanesCopy((t) => t.replace("msn: '123456'", "msn: 'x'"));
     const bad = await h.run(['qr', 'sync', '--lanes', file]);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(new RegExp(`^error: lanes file ${file} is invalid \\(1 error\\): `));
+    expect(bad.err).toMatch(new RegExp(`^error: lanes file ${file} is invalid \\(1 error\\):\\s`));
     expect(codes()).toEqual({});
     const extra = await h.run(['qr', 'sync', 'lanes.yaml']);
     expect(extra.code).toBe(2);

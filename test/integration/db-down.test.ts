@@ -126,7 +126,7 @@ describe('aws profile: intake with the database down', () => {
     // Up: the store answers (migrated at start), readiness checks SQS.
     expect(await readyz()).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { lanes: 'ok', queue: 'ok' } },
+      body: { status: 'ready', checks: { lanes: 'ok', queue: 'ok', channels: 'ok' } },
     });
     const up = await controller('GET', '/v1/lanes/shop-1');
     expect(up.status).toBe(200);
@@ -185,10 +185,20 @@ describe('aws profile: intake with the database down', () => {
       payload: { laneId: 'shop-1', event: { reference, name: 'AUTHORIZED' } },
     });
 
-    // Readiness is SQS only: a load balancer keeps routing Vipps to this instance.
+    // Still ready (200): a load balancer keeps routing Vipps to this instance. The body says the lane
+    // channels cannot be judged while the outbox is unreadable.
+    const outboxDown = expect.stringMatching(/^cannot read the outbox: connect ECONNREFUSED /);
     expect(await readyz()).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { lanes: 'ok', queue: 'ok' } },
+      body: {
+        status: 'degraded',
+        checks: {
+          lanes: 'ok',
+          queue: 'ok',
+          channels: expect.stringMatching(/^degraded: cannot read the outbox/),
+        },
+        degraded: { channels: outboxDown },
+      },
     });
 
     // Signed but unparseable: it must be kept in intake_dead_letters before a 2xx, so while the store is down

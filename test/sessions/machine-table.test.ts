@@ -281,14 +281,12 @@ const vendingTable: Partial<Record<SessionState, Rows>> = {
   },
   completed: finalVending({
     'event CAPTURED': RECHECK,
-    'event REFUNDED': RECHECK,
     'capture-done': '= duplicate',
     'dispensed 2500': '= duplicate',
     'dispense failed': '= invalid',
   }),
   cancelled: finalVending({
     'event CAPTURED': RECHECK,
-    'event REFUNDED': RECHECK,
     'dispensed 2500': '= invalid',
     'dispense failed': '= duplicate',
   }),
@@ -296,14 +294,12 @@ const vendingTable: Partial<Record<SessionState, Rows>> = {
     'event AUTHORIZED': RECHECK,
     'poll AUTHORIZED': RECHECK,
     'event CAPTURED': RECHECK,
-    'event REFUNDED': RECHECK,
     'dispensed 2500': '= ignored log:dispensed-after-session-ended',
   }),
   dropped: finalVending({
     'event AUTHORIZED': RECHECK,
     'poll AUTHORIZED': RECHECK,
     'event CAPTURED': RECHECK,
-    'event REFUNDED': RECHECK,
     'dispensed 2500': '= ignored log:dispensed-after-session-ended',
   }),
 };
@@ -367,12 +363,11 @@ const selfCheckoutTable: Partial<Record<SessionState, Rows>> = {
     'dispense failed': '= invalid',
     'timer retry': 'cancelled applied log:settlement-takes-over settlement:owed msg:cancelled',
   },
-  completed: finalSelfCheckout({ 'event REFUNDED': RECHECK, 'capture-done': '= duplicate' }),
+  completed: finalSelfCheckout({ 'capture-done': '= duplicate' }),
   cancelled: finalSelfCheckout({
     'event AUTHORIZED': RECHECK,
     'poll AUTHORIZED': RECHECK,
     'event CAPTURED': RECHECK,
-    'event REFUNDED': RECHECK,
   }),
   failed: finalSelfCheckout({
     // The failed session released its sale, so the next scan pays it.
@@ -381,14 +376,12 @@ const selfCheckoutTable: Partial<Record<SessionState, Rows>> = {
     'event AUTHORIZED': RECHECK,
     'poll AUTHORIZED': RECHECK,
     'event CAPTURED': RECHECK,
-    'event REFUNDED': RECHECK,
     'sale-cancelled': '= applied',
   }),
   dropped: finalSelfCheckout({
     'event AUTHORIZED': RECHECK,
     'poll AUTHORIZED': RECHECK,
     'event CAPTURED': RECHECK,
-    'event REFUNDED': RECHECK,
   }),
 };
 
