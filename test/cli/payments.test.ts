@@ -6,7 +6,6 @@ import path from 'node:path';
 import { runCli } from '../../src/cli';
 import type { Io } from '../../src/cli/command';
 import { MSN, startE2e, type E2e, type ScannedSession } from '../e2e/harness';
-import { waitFor } from '../support/wait-for';
 
 interface Run {
   readonly code: number;
