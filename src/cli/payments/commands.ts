@@ -1,6 +1,7 @@
 // `checkin-gateway payments list|show|settle|reconcile|refund` (issue 12): see and fix the money.
 import { sha256Hex } from '../../hash';
 import { REFUND_ID_PATTERN } from '../../settlement/refund-request';
+import type { SettlementFilter } from '../../store/settlements-repo';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../command';
 import { withPayments } from './backend';
 import { money, paymentsCsv, paymentsTable } from './format';
@@ -12,6 +13,23 @@ function instant(values: Record<string, unknown>, name: string): Date | undefine
   if (Number.isNaN(ms))
     throw new UsageError(`--${name} must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z`);
   return new Date(ms);
+}
+
+/** `--since`, `--until`, `--lane`: the range both `list` and `reconcile` take. */
+const RANGE_OPTIONS = {
+  since: { type: 'string' },
+  until: { type: 'string' },
+  lane: { type: 'string' },
+} as const;
+
+function rangeFilter(values: Record<string, unknown>): Pick<SettlementFilter, 'since' | 'until' | 'laneId'> {
+  const since = instant(values, 'since');
+  const until = instant(values, 'until');
+  return {
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(typeof values['lane'] === 'string' ? { laneId: values['lane'] } : {}),
+  };
 }
 
 function oneReference(positionals: string[], required: boolean): string | undefined {
@@ -26,25 +44,15 @@ export const paymentsListCommand: Command = {
   summary: 'List payments with their amounts at Vipps and settlement state',
   usage: 'payments list [--outstanding] [--lane ID] [--since ISO] [--until ISO] [--json | --csv]',
   options: {
+    ...RANGE_OPTIONS,
     outstanding: { type: 'boolean' },
-    lane: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
   },
   async run({ values }, io) {
     if (values['json'] && values['csv']) throw new UsageError('--json and --csv exclude each other');
-    const since = instant(values, 'since');
-    const until = instant(values, 'until');
-    const rows = await withPayments(io.env, (api) =>
-      api.list({
-        ...(values['outstanding'] ? { outstanding: true } : {}),
-        ...(typeof values['lane'] === 'string' ? { laneId: values['lane'] } : {}),
-        ...(since ? { since } : {}),
-        ...(until ? { until } : {}),
-      }),
-    );
+    const filter = { ...rangeFilter(values), ...(values['outstanding'] ? { outstanding: true } : {}) };
+    const rows = await withPayments(io.env, (api) => api.list(filter));
     if (values['json']) io.out(JSON.stringify(rows, null, 2));
     else if (values['csv']) io.out(paymentsCsv(rows));
     else io.out(rows.length === 0 ? 'no payments' : paymentsTable(rows));
@@ -115,22 +123,10 @@ export const paymentsReconcileCommand: Command = {
   name: 'payments reconcile',
   summary: 'Compare the local ledger with Vipps for every payment in range; exit 1 on any difference',
   usage: 'payments reconcile [--since ISO] [--until ISO] [--lane ID] [--json]',
-  options: {
-    since: { type: 'string' },
-    until: { type: 'string' },
-    lane: { type: 'string' },
-    json: { type: 'boolean' },
-  },
+  options: { ...RANGE_OPTIONS, json: { type: 'boolean' } },
   async run({ values }, io) {
-    const since = instant(values, 'since');
-    const until = instant(values, 'until');
-    const report = await withPayments(io.env, (api) =>
-      api.reconcile({
-        ...(since ? { since } : {}),
-        ...(until ? { until } : {}),
-        ...(typeof values['lane'] === 'string' ? { laneId: values['lane'] } : {}),
-      }),
-    );
+    const range = rangeFilter(values);
+    const report = await withPayments(io.env, (api) => api.reconcile(range));
     if (values['json']) io.out(JSON.stringify(report, null, 2));
     else {
       for (const d of report.differences)
