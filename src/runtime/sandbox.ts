@@ -118,14 +118,11 @@ export function warnIfSimulatedCannotReport(
   logger: Logger,
 ): void {
   if (controllerKey !== undefined) return;
-  const ids = lanes
-    .all()
-    .filter(simulatedLanes)
-    .map((l) => l.id);
-  if (ids.length === 0) return;
-  logger.warn(
+  warnAboutSimulatedLanes(
+    lanes,
+    simulatedLanes,
+    logger,
     'sandbox: the simulated controller cannot report dispenses: CONTROLLER_JWT_KEYS has no hs256 key. Add an hs256:<secret> entry, or unset CONTROLLER_JWT_KEYS to use a generated sandbox key',
-    { lanes: ids.slice(0, 20), laneCount: ids.length },
   );
 }
 
@@ -138,15 +135,27 @@ export function warnIfNoSimulatedMachine(
   simulatedLanes: (lane: Lane) => boolean,
   logger: Logger,
 ): void {
+  warnAboutSimulatedLanes(
+    lanes,
+    simulatedLanes,
+    logger,
+    'sandbox: no simulated machine runs with an external emulator (VIPPS_BASE_URL): lanes on the simulated channel are only logged and nothing reports their dispenses. Unset VIPPS_BASE_URL to use the built-in emulator, or give the lanes a webhook controller',
+  );
+}
+
+/** Logs `message` once with the simulated lanes (the first 20 ids and the count), if there are any. */
+function warnAboutSimulatedLanes(
+  lanes: LaneRegistry,
+  simulatedLanes: (lane: Lane) => boolean,
+  logger: Logger,
+  message: string,
+): void {
   const ids = lanes
     .all()
     .filter(simulatedLanes)
     .map((l) => l.id);
   if (ids.length === 0) return;
-  logger.warn(
-    'sandbox: no simulated machine runs with an external emulator (VIPPS_BASE_URL): lanes on the simulated channel are only logged and nothing reports their dispenses. Unset VIPPS_BASE_URL to use the built-in emulator, or give the lanes a webhook controller',
-    { lanes: ids.slice(0, 20), laneCount: ids.length },
-  );
+  logger.warn(message, { lanes: ids.slice(0, 20), laneCount: ids.length });
 }
 
 /** A controller-API key for the sandbox's simulated controllers when CONTROLLER_JWT_KEYS is empty. */
