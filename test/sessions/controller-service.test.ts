@@ -8,18 +8,11 @@ import { loadSale, saveOpenSale } from '../../src/store/sales-repo';
 import { loadSession, saveSession } from '../../src/store/sessions-repo';
 import { waitFor } from '../support/wait-for';
 import { checkinFor, LaneSim, saleFor } from './harness';
-import { openHarness, shopSale, vending, type Harness } from './worker-harness';
+import { useWorkerHarness } from './use-worker-harness';
+import { shopSale, vending, type Harness } from './worker-harness';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await openHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-afterEach(async () => {
-  await h.reset();
-});
+useWorkerHarness((harness) => (h = harness));
 
 const sale = { orderId: 'order-1', amount: 3200, currency: 'NOK' as const, description: 'Groceries' };
 

@@ -4,18 +4,11 @@ import { PermanentJobError } from '../../src/queue/queue';
 import { ERASED_CUSTOMER_TOKEN } from '../../src/sessions/checkin';
 import { sessionIdFor } from '../../src/sessions/ids';
 import { waitFor } from '../support/wait-for';
-import { openHarness, vending, type Harness } from './worker-harness';
+import { useWorkerHarness } from './use-worker-harness';
+import { vending, type Harness } from './worker-harness';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await openHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-afterEach(async () => {
-  await h.reset();
-});
+useWorkerHarness((harness) => (h = harness));
 
 it('a replayed dead check-in is dropped as stale and charges nothing', async () => {
   // A fresh scan: its token is good for 15 minutes, so only its erasure can stop the payment.

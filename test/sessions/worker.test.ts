@@ -7,18 +7,11 @@ import type { Session } from '../../src/sessions/types';
 import { sessionHistory } from '../../src/store/history-repo';
 import { loadSale } from '../../src/store/sales-repo';
 import { waitFor } from '../support/wait-for';
-import { MSN, openHarness, outboxIds, shopFixed, shopSale, vending, type Harness } from './worker-harness';
+import { useWorkerHarness } from './use-worker-harness';
+import { MSN, outboxIds, shopFixed, shopSale, vending, type Harness } from './worker-harness';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await openHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-afterEach(async () => {
-  await h.reset();
-});
+useWorkerHarness((harness) => (h = harness));
 
 async function tokenColumn(sessionId: string): Promise<string | null | undefined> {
   const { rows } = await h.db.query<{ customer_token: string | null }>(
