@@ -10,7 +10,7 @@ import { seedSettlementStatement } from '../../src/store/settlements-repo';
 import type { Database } from '../../src/store/sql';
 import { deferred, type Deferred } from '../queue/queue-test-helpers';
 import { faultToError } from './fake-vipps-ledger';
-import { openTestDatabase, truncateAll } from '../support/db';
+import { useTestDatabase } from '../support/use-test-database';
 import { waitFor } from '../support/wait-for';
 
 const REFERENCE = 'cgvend1-abababababababababababab';
@@ -20,14 +20,8 @@ const clock = new FakeClock();
 const runners: SettlementRunner[] = [];
 const gates: Deferred<void>[] = [];
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 120_000);
-afterAll(async () => {
-  await db.close();
-});
+useTestDatabase((opened) => (db = opened));
 beforeEach(async () => {
-  await truncateAll(db);
   const seed = {
     sessionId: `s_${'ab'.repeat(16)}`,
     laneId: 'vend-1',

@@ -6,21 +6,15 @@ import { releaseStaleLeases } from '../../src/store/release-stale-leases';
 import { addToOutbox, claimLaneHead, claimDueHeads } from '../../src/store/outbox-repo';
 import { claimDueSettlements, seedSettlementStatement } from '../../src/store/settlements-repo';
 import type { Database } from '../../src/store/sql';
-import { openTestDatabase, truncateAll } from '../support/db';
+import { useTestDatabase } from '../support/use-test-database';
 import { waitFor } from '../support/wait-for';
 
 let db: Database;
 let clock: FakeClock;
 let queue: PostgresQueue;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 120_000);
-afterAll(async () => {
-  await db.close();
-});
+useTestDatabase((opened) => (db = opened));
 beforeEach(async () => {
-  await truncateAll(db);
   clock = new FakeClock();
   queue = new PostgresQueue({
     sql: db,
