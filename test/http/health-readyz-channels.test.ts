@@ -3,10 +3,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { startGateway, type Gateway } from '../../src/main';
 import { closedPortUrl } from '../channels/webhook-receiver';
+import { loadSandboxConfig } from '../support/sandbox-config';
 import { waitFor } from '../support/wait-for';
 
 // Each start opens PGlite and the embedded emulator: seconds on a shared 2-core machine.
@@ -31,15 +31,7 @@ beforeAll(async () => {
     controller: { type: webhook, url: "${await closedPortUrl()}", secretEnv: POS_SECRET }
 `,
   );
-  const config = loadConfig({
-    VIPPS_ENV: 'sandbox',
-    DATA_DIR: 'memory://',
-    PORT: '0',
-    EMULATOR_PORT: '0',
-    LANES_FILE: lanesFile,
-    POS_SECRET: SECRET,
-    CHANNEL_DEGRADED_AFTER_S: '1',
-  });
+  const config = loadSandboxConfig(lanesFile, { POS_SECRET: SECRET, CHANNEL_DEGRADED_AFTER_S: '1' });
   gateway = await startGateway(config, { role: 'all', logger: silentLogger() });
 });
 afterAll(async () => {

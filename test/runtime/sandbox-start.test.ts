@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { startEmulator, type StartedEmulator } from '../../src/emulator/emulator';
 import { createLogger } from '../../src/log';
 import { startGateway, type Gateway, type Role } from '../../src/main';
+import { loadSandboxConfig } from '../support/sandbox-config';
 import { waitFor } from '../support/wait-for';
 
 // Each test starts a gateway (in-memory store, migrations): seconds alone, far more on a busy machine.
@@ -57,14 +58,7 @@ function capture() {
 
 async function start(env: Record<string, string>, role: Role = 'all') {
   const { logger, lines } = capture();
-  const config = loadConfig({
-    VIPPS_ENV: 'sandbox',
-    DATA_DIR: 'memory://',
-    PORT: '0',
-    EMULATOR_PORT: '0',
-    LANES_FILE: lanesFile,
-    ...env,
-  });
+  const config = loadSandboxConfig(lanesFile, env);
   const gateway: Gateway = await startGateway(config, { role, logger, sandbox: { controllerAfterMs: 10 } });
   running.push(gateway);
   return { gateway, lines };
