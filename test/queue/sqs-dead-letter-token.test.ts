@@ -2,45 +2,20 @@
 // scrubbed, and the consumer dead-letters a message itself on the receive before SQS's redrive would move the
 // body as it is. A DLQ body moved back to the intake queue (an operator's redrive) pays nothing.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { systemClock } from '../../src/clock';
-import { silentLogger } from '../../src/log';
 import { type Job, type JobHandler, PermanentJobError, RetryJobError } from '../../src/queue/queue';
-import type { SqsJobConsumer } from '../../src/queue/sqs-job-consumer';
-import { SqsQueue, type SqsQueueOptions } from '../../src/queue/sqs-queue';
-import type { SqsQueueUrls, SqsSetupOptions } from '../../src/queue/sqs-setup';
+import type { SqsQueue } from '../../src/queue/sqs-queue';
+import type { SqsQueueUrls } from '../../src/queue/sqs-setup';
 import { checkinJob, expectDroppedStale, replayed, TOKEN } from './dead-checkin-fixture';
 import { waitFor } from './queue-test-helpers';
-import { type Fauxqs, startFauxqs } from './sqs-fauxqs';
+import type { Fauxqs } from './sqs-fauxqs';
+import { useFauxqsQueues } from './use-fauxqs-queues';
 
 describe('sqs queue (against fauxqs): dead-lettered check-ins lose their customer token', () => {
   let sqs: Fauxqs;
-  const consumers: SqsJobConsumer[] = [];
-  beforeAll(async () => {
-    sqs = await startFauxqs();
-  });
-  afterEach(async () => {
-    await Promise.all(consumers.splice(0).map((c) => c.stop()));
-  });
-  afterAll(async () => {
-    await sqs.close();
-  });
-
-  async function setup(
-    o: Partial<SqsQueueOptions> & { setup?: SqsSetupOptions } = {},
-  ): Promise<{ queue: SqsQueue; urls: SqsQueueUrls }> {
-    const { setup: setupOptions, ...rest } = o;
-    const urls = await sqs.newQueues(setupOptions);
-    const queue = new SqsQueue({
-      client: sqs.client,
-      ...urls,
-      clock: systemClock,
-      logger: silentLogger(),
-      backoff: { baseMs: 0, maxMs: 0 },
-      waitTimeSeconds: 1,
-      ...rest,
-    });
-    return { queue, urls };
-  }
+  const { consumers, setup } = useFauxqsQueues(
+    { backoff: { baseMs: 0, maxMs: 0 } },
+    (started) => (sqs = started),
+  );
 
   function consume(queue: SqsQueue, handler: JobHandler): void {
     consumers.push(queue.consume(handler, { concurrency: 2 }));

@@ -4,47 +4,22 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { FakeClock, systemClock, type Clock } from '../../src/clock';
+import { FakeClock, systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/log';
 import { InvalidJobError } from '../../src/queue/enqueue-validation';
 import { type Job, type JobHandler, PermanentJobError, RetryJobError } from '../../src/queue/queue';
 import type { SqsJobConsumer } from '../../src/queue/sqs-job-consumer';
-import { SqsQueue, type SqsQueueOptions } from '../../src/queue/sqs-queue';
-import type { SqsQueueUrls, SqsSetupOptions } from '../../src/queue/sqs-setup';
+import { SqsQueue } from '../../src/queue/sqs-queue';
 import { deferred, waitFor, withTimeout } from './queue-test-helpers';
-import { type Fauxqs, startFauxqs } from './sqs-fauxqs';
+import type { Fauxqs } from './sqs-fauxqs';
+import { useFauxqsQueues } from './use-fauxqs-queues';
 
 describe('sqs queue (against fauxqs)', () => {
   let sqs: Fauxqs;
-  const consumers: SqsJobConsumer[] = [];
-
-  beforeAll(async () => {
-    sqs = await startFauxqs();
-  });
-  afterEach(async () => {
-    await Promise.all(consumers.splice(0).map((c) => c.stop()));
-  });
-  afterAll(async () => {
-    await sqs.close();
-  });
-
-  async function setup(
-    o: Partial<SqsQueueOptions> & { setup?: SqsSetupOptions; clock?: Clock } = {},
-  ): Promise<{ queue: SqsQueue; urls: SqsQueueUrls }> {
-    const urls = await sqs.newQueues(o.setup);
-    const { setup: _setup, ...rest } = o;
-    const queue = new SqsQueue({
-      client: sqs.client,
-      ...urls,
-      clock: systemClock,
-      logger: silentLogger(),
-      backoff: { baseMs: 1000, maxMs: 1000 },
-      waitTimeSeconds: 1,
-      random: () => 1,
-      ...rest,
-    });
-    return { queue, urls };
-  }
+  const { consumers, setup } = useFauxqsQueues(
+    { backoff: { baseMs: 1000, maxMs: 1000 }, random: () => 1 },
+    (started) => (sqs = started),
+  );
 
   function consume(queue: SqsQueue, handler: JobHandler, concurrency = 4, leaseMs?: number): SqsJobConsumer {
     const consumer = queue.consume(handler, { concurrency, ...(leaseMs === undefined ? {} : { leaseMs }) });
