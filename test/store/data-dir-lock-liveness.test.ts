@@ -2,39 +2,23 @@
 // process (pid namespace, boot, start time), a zombie counts as gone, and a lock taken from its holder is
 // noticed by the holder's next heartbeat.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { acquireDataDirLock, type DataDirLock, type DataDirLockOptions } from '../../src/store/data-dir-lock';
+import { acquireDataDirLock } from '../../src/store/data-dir-lock';
 import { linuxProc, type ProcReader } from '../../src/store/proc-identity';
+import { useLockDir } from './use-lock-dir';
 
 const HOLDER = join(__dirname, 'fixtures', 'hold-data-dir-lock.ts');
 const ZOMBIE = join(__dirname, 'fixtures', 'make-zombie.sh');
 
 let dir: string;
 let lockPath: string;
-let held: DataDirLock[] = [];
-let children: ChildProcess[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gateway-lock-live-'));
-  lockPath = join(dir, '.gateway.lock');
+const { acquire, track } = useLockDir('gateway-lock-live-', (d, p) => {
+  dir = d;
+  lockPath = p;
 });
-afterEach(async () => {
-  await Promise.all(held.map((l) => l.release()));
-  held = [];
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children = [];
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function acquire(options: DataDirLockOptions = {}): Promise<DataDirLock> {
-  const lock = await acquireDataDirLock(dir, options);
-  held.push(lock);
-  return lock;
-}
 
 /** The first line a child prints. */
 function firstLine(child: ChildProcess): Promise<string> {
@@ -46,7 +30,7 @@ function firstLine(child: ChildProcess): Promise<string> {
 
 function start(command: string, args: string[]): ChildProcess {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  children.push(child);
+  track(child);
   return child;
 }
 

@@ -1,42 +1,21 @@
 // The DATA_DIR lock across real processes: a live owner is refused, a killed or exited one is taken over.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FakeClock } from '../../src/clock';
-import {
-  acquireDataDirLock,
-  type DataDirLock,
-  DataDirLockedError,
-  readDataDirLock,
-} from '../../src/store/data-dir-lock';
+import { acquireDataDirLock, DataDirLockedError, readDataDirLock } from '../../src/store/data-dir-lock';
+import { useLockDir } from './use-lock-dir';
 
 const HOLDER = join(__dirname, 'fixtures', 'hold-data-dir-lock.ts');
 
 let dir: string;
 let lockPath: string;
-let held: DataDirLock[] = [];
-let children: ChildProcess[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gateway-lock-'));
-  lockPath = join(dir, '.gateway.lock');
+const { acquire, track } = useLockDir('gateway-lock-', (d, p) => {
+  dir = d;
+  lockPath = p;
 });
-afterEach(async () => {
-  await Promise.all(held.map((l) => l.release()));
-  held = [];
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children = [];
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function acquire(options: Parameters<typeof acquireDataDirLock>[1] = {}): Promise<DataDirLock> {
-  const lock = await acquireDataDirLock(dir, options);
-  held.push(lock);
-  return lock;
-}
 
 interface HolderResult {
   readonly locked: boolean;
@@ -49,7 +28,7 @@ function startHolder(): { child: ChildProcess; result: Promise<HolderResult> } {
   const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, dir], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  children.push(child);
+  track(child);
   const result = new Promise<HolderResult>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) =>
       resolve(JSON.parse(line) as HolderResult),
