@@ -8,7 +8,7 @@ import { createChannelRegistry } from '../../src/channels/registry';
 import type { Lane } from '../../src/lanes/lane';
 import { createLaneRegistry } from '../../src/lanes/registry';
 import { silentLogger } from '../../src/log';
-import { laneMessage, type LaneMessage } from '../../src/sessions/lane-message';
+import type { LaneMessage } from '../../src/sessions/lane-message';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/sessions/outbox-dispatcher';
 import { addToOutbox, listOutbox } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/sql';
@@ -16,6 +16,7 @@ import { startReceiver, type Receiver, type Reply } from '../channels/webhook-re
 import { deferred } from '../queue/queue-test-helpers';
 import { openTestDatabase, truncateAll } from '../support/db';
 import { waitFor } from '../support/wait-for';
+import { sessionMessages } from './session-messages';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const S = (n: number): string => `s_${String(n).repeat(32).slice(0, 32)}`;
@@ -32,26 +33,6 @@ function lane(id: string, url: string): Lane {
     enabled: true,
     controller: { type: 'webhook', url, secretEnv: 'LANE_HOOK_SECRET' },
   };
-}
-
-function messages(laneId: string, sessionId: string): LaneMessage[] {
-  const s = { id: sessionId, laneId };
-  const at = new Date('2026-01-01T12:00:00.000Z');
-  return [
-    laneMessage(s, 'session.checked-in', { kind: 'self-checkout', awaitingSale: false }, at),
-    laneMessage(
-      s,
-      'session.payment-requested',
-      { amount: { currency: 'NOK', value: 100 }, orderId: null },
-      at,
-    ),
-    laneMessage(
-      s,
-      'session.paid',
-      { amount: { currency: 'NOK', value: 100 }, orderId: null, settlement: 'settled' },
-      at,
-    ),
-  ];
 }
 
 /** webhook-id of each request, after checking its Standard Webhooks signature. */
@@ -112,8 +93,8 @@ function dispatch(lanes: Lane[], pollIntervalMs = 20, store: Database = db): Out
 it('delivers each lane in order; a failing head blocks only its lane and keeps its id', async () => {
   const flaky = await receiver((i) => ({ status: i < 2 ? 503 : 204 }));
   const steady = await receiver(() => ({ status: 200 }));
-  const a = messages('lane-a', S(1));
-  const b = messages('lane-b', S(2));
+  const a = sessionMessages('lane-a', S(1));
+  const b = sessionMessages('lane-b', S(2));
   await addToOutbox(db, [a[0], b[0], a[1], b[1], a[2], b[2]] as LaneMessage[], new Date());
   dispatch([lane('lane-a', flaky.url), lane('lane-b', steady.url)]);
 
@@ -132,8 +113,8 @@ it('delivers each lane in order; a failing head blocks only its lane and keeps i
 
 it('sets aside a message the controller refuses, and one whose lane is gone; the lane moves on', async () => {
   const strict = await receiver((i) => ({ status: i === 0 ? 400 : 200 }));
-  const c = messages('lane-c', S(3));
-  const gone = messages('lane-gone', S(4));
+  const c = sessionMessages('lane-c', S(3));
+  const gone = sessionMessages('lane-gone', S(4));
   await addToOutbox(db, [...c, gone[0] as LaneMessage], new Date());
   dispatch([lane('lane-c', strict.url)]);
 
@@ -155,8 +136,8 @@ it('sets aside a message the controller refuses, and one whose lane is gone; the
 it('delivers at once when woken, without waiting for the next poll', async () => {
   const steady = await receiver(() => ({ status: 200 }));
   const d = dispatch([lane('lane-d', steady.url)], 60_000);
-  const first = messages('lane-d', S(5));
-  const second = messages('lane-d', S(6));
+  const first = sessionMessages('lane-d', S(5));
+  const second = sessionMessages('lane-d', S(6));
   await addToOutbox(db, first, new Date());
   d.wake();
   await steady.waitForRequests(3);
@@ -169,7 +150,7 @@ it('delivers at once when woken, without waiting for the next poll', async () =>
 
 it('gives back the heads it leased but had not sent when it is stopped', async () => {
   const steady = await receiver(() => ({ status: 200 }));
-  await addToOutbox(db, messages('lane-e', S(7)), new Date());
+  await addToOutbox(db, sessionMessages('lane-e', S(7)), new Date());
   const leased = deferred();
   const gate = deferred();
   // Holds the dispatcher right after it leased the lane's head, so stop() lands before the send.

@@ -7,13 +7,14 @@ import { ChannelDeliveryError, type LaneChannel } from '../../src/channels/chann
 import type { Lane } from '../../src/lanes/lane';
 import { createLaneRegistry } from '../../src/lanes/registry';
 import { silentLogger } from '../../src/log';
-import { laneMessage, type LaneMessage } from '../../src/sessions/lane-message';
+import type { LaneMessage } from '../../src/sessions/lane-message';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/sessions/outbox-dispatcher';
 import { addToOutbox, listOutbox } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/sql';
 import { deferred, type Deferred } from '../queue/queue-test-helpers';
 import { openTestDatabase, truncateAll } from '../support/db';
 import { waitFor } from '../support/wait-for';
+import { sessionMessages } from './session-messages';
 
 const LANE: Lane = {
   id: 'lane-a',
@@ -27,18 +28,9 @@ const LANE: Lane = {
   controller: { type: 'log' },
 } as Lane;
 
+/** The session's checked-in and payment-requested messages. */
 function laneMessages(): LaneMessage[] {
-  const s = { id: `s_${'7'.repeat(32)}`, laneId: LANE.id };
-  const at = new Date('2026-01-01T12:00:00.000Z');
-  return [
-    laneMessage(s, 'session.checked-in', { kind: 'self-checkout', awaitingSale: false }, at),
-    laneMessage(
-      s,
-      'session.payment-requested',
-      { amount: { currency: 'NOK', value: 100 }, orderId: null },
-      at,
-    ),
-  ] as LaneMessage[];
+  return sessionMessages(LANE.id, `s_${'7'.repeat(32)}`).slice(0, 2);
 }
 
 /** A channel that records what it sent; the first send waits for `gate` when one is given. */
