@@ -1,6 +1,7 @@
 // The demo's per-session timeline (pure): what the simulated controller received, what the emulator delivered
 // to the gateway, the dispense reports, merged by time and printed with the time since the scan and since the
 // previous step, so a reader sees where the time goes.
+import { moneyText } from '../money-text';
 import type { ReceivedMessage, DispenseReportRecord } from './simulated-controller';
 import type { DeliveryRecord } from './state';
 
@@ -11,9 +12,8 @@ export interface TimelineEntry {
   readonly text: string;
 }
 
-export function money(value: number, currency = 'NOK'): string {
-  return `${(value / 100).toFixed(2)} ${currency}`;
-}
+/** The demo's name for moneyText (src/money-text.ts). */
+export const money = moneyText;
 
 function amountOf(data: Readonly<Record<string, unknown>>, key: string): string | undefined {
   const m = data[key] as { value?: unknown; currency?: unknown } | undefined;

@@ -7,6 +7,7 @@
 // long as Vipps's time limits allow; any other answer is remembered as a refusal and the payment is read
 // before deciding. A refusal the read confirms ends the settlement needs-attention, except 6140 (partial
 // capture not allowed), which switches to capturing the whole reservation and refunding the difference.
+import { backoffCeilingMs } from '../backoff';
 import { CODE_PARTIAL_CAPTURE_NOT_ALLOWED, classifyFailure } from '../vipps/error-codes';
 import type { OperationFailure } from '../sessions/types';
 import { VIPPS_LIMITS, type SettlementLimits } from './deadlines';
@@ -37,9 +38,10 @@ export const DEFAULT_SETTLEMENT_TIMING: SettlementTiming = Object.freeze({
   limits: VIPPS_LIMITS,
 });
 
+/** The shared exponential ceiling (src/backoff.ts), without jitter: the machine is pure. */
 export function settlementDelayS(timing: SettlementTiming, attempts: number, retryAfterS?: number): number {
-  const backoff = Math.min(timing.baseDelayS * 2 ** Math.max(0, attempts - 1), timing.maxDelayS);
-  return Math.max(backoff, retryAfterS ?? 0);
+  const policy = { baseMs: timing.baseDelayS * 1000, maxMs: timing.maxDelayS * 1000 };
+  return Math.max(backoffCeilingMs(attempts, policy) / 1000, retryAfterS ?? 0);
 }
 
 class Work {

@@ -14,8 +14,9 @@ export type Verdict =
 
 const NOT_AUTHORIZED = new Set(['ABORTED', 'EXPIRED', 'TERMINATED']);
 
-export function refundsTotal(s: Pick<Settlement, 'refunds'>): number {
-  return s.refunds.reduce((sum, r) => sum + r.amount, 0);
+/** The refunds asked for; `customer`: only the refunds of kind `refund` (not the 6140 strategy's). */
+export function refundsTotal(s: Pick<Settlement, 'refunds'>, which: 'all' | 'customer' = 'all'): number {
+  return s.refunds.reduce((sum, r) => (which === 'all' || r.kind === 'refund' ? sum + r.amount : sum), 0);
 }
 
 function attention(reason: string): Verdict {

@@ -5,6 +5,7 @@
 // concurrent requests cannot refund more than was captured.
 import { loadSettlement, loadSettlementBySession, saveSettlementStatement } from '../store/settlements-repo';
 import { BatchExpectationError, type Sql } from '../store/sql';
+import { refundsTotal } from './plan';
 import type { Settlement, SettlementRefund } from './types';
 
 export interface RefundRequest {
@@ -33,8 +34,7 @@ export const REFUND_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** What the customer paid less the refunds already asked for (confirmed or not). */
 export function refundableOf(s: Settlement): number {
-  const refunded = s.refunds.filter((r) => r.kind === 'refund').reduce((sum, r) => sum + r.amount, 0);
-  return Math.max(0, s.soldValue - refunded);
+  return Math.max(0, s.soldValue - refundsTotal(s, 'customer'));
 }
 
 async function find(sql: Sql, r: RefundRequest): Promise<Settlement | null> {

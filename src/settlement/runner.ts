@@ -23,6 +23,7 @@ import {
 import { BatchExpectationError, type Sql, type Statement } from '../store/sql';
 import { executeSettlementCall, type SettlementEpaymentPort } from './execute';
 import { DEFAULT_SETTLEMENT_TIMING, stepSettlement, type SettlementTiming } from './machine';
+import { refundsTotal } from './plan';
 import { publishSettlementMetrics, summarizeSettlements, type SettlementMetrics } from './metrics';
 import type { Settlement, SettlementCall, SettlementInput, SettlementRefund } from './types';
 
@@ -69,8 +70,7 @@ export const DEFAULT_SETTLEMENT_LEASE_MS = 15_000;
 const MAX_CALLS_PER_PASS = 8;
 
 function refundMessage(s: Settlement, refund: SettlementRefund, now: Date): LaneMessage {
-  const customerRefunds = s.refunds.filter((r) => r.kind === 'refund' && r.confirmedAt !== null);
-  const refunded = customerRefunds.reduce((sum, r) => sum + r.amount, 0);
+  const refunded = refundsTotal({ refunds: s.refunds.filter((r) => r.confirmedAt !== null) }, 'customer');
   return laneMessage(
     { id: s.sessionId, laneId: s.laneId },
     'session.refunded',

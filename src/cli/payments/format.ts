@@ -1,8 +1,9 @@
 // How `payments list` prints: an aligned table for people, CSV and JSON for scripts.
+import { moneyText } from '../../money-text';
 import type { PaymentRow } from '../../settlement/payments-view';
 
 export function money(value: number | null, currency: string): string {
-  return value === null ? '-' : `${(value / 100).toFixed(2)} ${currency}`;
+  return value === null ? '-' : moneyText(value, currency);
 }
 
 export function age(seconds: number): string {
