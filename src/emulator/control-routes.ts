@@ -7,13 +7,13 @@ import type { EmulatorContext } from './context';
 import { merchantsControlRouter } from './control-merchants';
 import { paymentsControlRouter } from './control-payments';
 import { invalid } from './control-problem';
+import { landingRouter } from './landing-page';
 import { parseControllerBehavior } from './controller-behavior';
 import { FAULT_OPERATIONS, faultView, parseFault } from './fault-body';
 import { seededRandom } from './faults';
-import { settle } from './payments';
 import { simulateScan, UnknownQrError } from './scans';
 import type { SimulatedController } from './simulated-controller';
-import { faultKey, paymentKey, resetState, type CustomerBehavior, type EpaymentOperation } from './state';
+import { faultKey, resetState, type CustomerBehavior, type EpaymentOperation } from './state';
 
 const BASE = '/emulator/v1';
 const ACTIONS = ['approve', 'reject', 'ignore'];
@@ -101,14 +101,8 @@ export function controlRouter(ctx: EmulatorContext, hooks: ControlHooks): Router
     res.status(204).end();
   });
 
-  // Where redirect flows send the user; the emulator has no app, so it only shows the payment's state.
-  router.get(`${BASE}/landing/:msn/:reference`, (req, res) => {
-    const p = ctx.state.payments.get(paymentKey(req.params.msn, req.params.reference));
-    if (!p)
-      return sendProblem(res, { status: 404, code: 'emulator.payment-not-found', title: 'No such payment' });
-    settle(ctx, p);
-    res.type('text/plain').send(`Emulated Vipps MobilePay: payment ${p.reference} is ${p.state}.\n`);
-  });
+  // Where redirect flows send the customer: a page with Approve / Reject (landing-page.ts).
+  router.use(landingRouter(ctx));
 
   router.use(BASE, (err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
     const parseError =

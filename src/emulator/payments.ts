@@ -136,6 +136,7 @@ export function createPayment(
     ...(req.userFlow === 'PUSH_MESSAGE'
       ? {}
       : { redirectUrl: `${baseUrl}/emulator/v1/landing/${msn}/${req.reference}` }),
+    ...(req.returnUrl === undefined ? {} : { returnUrl: req.returnUrl }),
     createdAt: now,
     state: 'CREATED',
     aggregate: { authorized: 0, captured: 0, cancelled: 0, refunded: 0 },
@@ -215,6 +216,18 @@ export function cancel(ctx: EmulatorContext, p: Payment, transactionOnly: boolea
   assertCancelWindow(ctx, p);
   p.aggregate.cancelled += remaining;
   record(ctx, p, 'CANCELLED', { currency: p.amount.currency, value: remaining }, key);
+}
+
+/** The customer presses Reject on the landing page (landing-page.ts): CREATED ⇒ ABORTED, as a reject in the app. */
+export function customerReject(ctx: EmulatorContext, p: Payment): void {
+  if (p.state !== 'CREATED')
+    throw coded(
+      400,
+      '10020',
+      'Reject not allowed',
+      `Only a CREATED payment can be rejected; it is ${p.state}.`,
+    );
+  transition(ctx, p, 'ABORTED');
 }
 
 /** The test environment's force-approve (`POST /epayment/v1/test/payments/{reference}/approve`). */

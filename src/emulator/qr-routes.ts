@@ -2,9 +2,10 @@
 // parameters `QrImageFormat` (PNG|SVG, default SVG) and `QrImageSize` (100-2000). Errors use QrErrorResponse.
 // The image itself is served without auth from /qr-images (real `qrImageUrl`s need none either).
 import express, { type Request, type Router } from 'express';
-import QRCode from 'qrcode';
 import { baseUrlOf, type EmulatorContext } from './context';
 import { apiErrorHandler, EmulatedApiError, notFound, qrErrorBody } from './problem';
+import { merchantRedirectRouter, redirectQrPublicRouter } from './merchant-redirect';
+import { sendQrImage } from './qr-image';
 import { qrKey, type MerchantCallbackQr } from './state';
 import { msnOf, requireAuth } from './tokens';
 
@@ -106,6 +107,7 @@ export function qrRouter(ctx: EmulatorContext): Router {
   });
 
   router.use(BASE, notFound, apiErrorHandler(qrErrorBody, ctx.logger));
+  router.use(merchantRedirectRouter(ctx));
   return router;
 }
 
@@ -121,25 +123,8 @@ export function qrImageRouter(ctx: EmulatorContext): Router {
     }
     const size = Number(req.query['size'] ?? DEFAULT_PNG_SIZE);
     const width = Number.isInteger(size) && size >= 100 && size <= 2000 ? size : DEFAULT_PNG_SIZE;
-    if (match[2] === 'png') {
-      const png = await QRCode.toBuffer(qr.qrContent, {
-        type: 'png',
-        width,
-        margin: 2,
-        errorCorrectionLevel: 'M',
-        // pngjs's adaptive filter search costs seconds on a 2-colour image under jest; no filter is as small here.
-        rendererOpts: { filterType: 0 } as { deflateLevel?: number },
-      });
-      res.status(200).type('image/png').send(png);
-    } else {
-      const svg = await QRCode.toString(qr.qrContent, {
-        type: 'svg',
-        width,
-        margin: 2,
-        errorCorrectionLevel: 'M',
-      });
-      res.status(200).type('image/svg+xml').send(svg);
-    }
+    await sendQrImage(res, qr.qrContent, match[2] === 'png' ? 'png' : 'svg', width);
   });
+  router.use(redirectQrPublicRouter(ctx));
   return router;
 }

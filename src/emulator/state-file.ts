@@ -12,6 +12,7 @@ import type {
   CustomerToken,
   EmulatorState,
   MerchantCallbackQr,
+  MerchantRedirectQr,
   MerchantSettings,
   Payment,
   StoredResponse,
@@ -26,6 +27,8 @@ interface StateFileV1 {
   readonly payments: [string, Payment][];
   readonly customerTokens: [string, CustomerToken][];
   readonly qrs: [string, MerchantCallbackQr][];
+  /** Absent in files written before merchant-redirect QRs existed. */
+  readonly redirectQrs?: [string, MerchantRedirectQr][];
   readonly webhooks: [string, WebhookRegistration][];
   readonly merchants: [string, MerchantSettings][];
   readonly idempotency: [string, StoredResponse][];
@@ -38,6 +41,7 @@ export function snapshotState(state: EmulatorState, now: Date): StateFileV1 {
     payments: [...state.payments],
     customerTokens: [...state.customerTokens],
     qrs: [...state.qrs],
+    redirectQrs: [...state.redirectQrs],
     webhooks: [...state.webhooks],
     merchants: [...state.merchants],
     idempotency: [...state.idempotency],
@@ -71,6 +75,7 @@ export function loadStateFile(file: string, state: EmulatorState, logger: Logger
   for (const [k, v] of saved.payments) state.payments.set(k, v);
   for (const [k, v] of saved.customerTokens) state.customerTokens.set(k, v);
   for (const [k, v] of saved.qrs) state.qrs.set(k, v);
+  for (const [k, v] of saved.redirectQrs ?? []) state.redirectQrs.set(k, v);
   for (const [k, v] of saved.webhooks) state.webhooks.set(k, v);
   for (const [k, v] of saved.merchants) state.merchants.set(k, v);
   for (const [k, v] of saved.idempotency) state.idempotency.set(k, v);

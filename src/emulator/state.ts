@@ -46,6 +46,8 @@ export interface Payment {
   readonly customerKind: 'customerToken' | 'phoneNumber' | 'personalQr' | 'none';
   readonly metadata?: Readonly<Record<string, string>>;
   readonly redirectUrl?: string;
+  /** WEB_REDIRECT / NATIVE_REDIRECT: where the landing page sends the browser after approve or reject. */
+  readonly returnUrl?: string;
   readonly createdAt: number;
   state: PaymentState;
   aggregate: Aggregate;
@@ -80,6 +82,18 @@ export interface MerchantCallbackQr {
   locationDescription: string;
   category?: string;
   readonly qrContent: string;
+}
+
+/** A merchant-redirect QR (QR API `/qr/v1/merchant-redirect`): a static code that opens `redirectUrl`. */
+export interface MerchantRedirectQr {
+  /** The sales unit's MSN, or `key-<hash of the subscription key>` without a Merchant-Serial-Number. */
+  readonly owner: string;
+  readonly id: string;
+  redirectUrl: string;
+  /** The text inside the code: the emulator's own redirect URL, so a changed `redirectUrl` needs no reprint. */
+  readonly qrContent: string;
+  /** Deleted permanently at this instant (`ttl`); absent = never (`expiresIn: -1`). */
+  readonly expiresAt?: number;
 }
 
 export interface WebhookRegistration {
@@ -137,6 +151,8 @@ export interface EmulatorState {
   readonly payments: Map<string, Payment>;
   readonly customerTokens: Map<string, CustomerToken>;
   readonly qrs: Map<string, MerchantCallbackQr>;
+  /** Merchant-redirect QRs by `qrKey(owner, id)`. */
+  readonly redirectQrs: Map<string, MerchantRedirectQr>;
   readonly webhooks: Map<string, WebhookRegistration>;
   readonly deliveries: DeliveryRecord[];
   readonly idempotency: Map<string, StoredResponse>;
@@ -152,6 +168,7 @@ export function createState(): EmulatorState {
     payments: new Map(),
     customerTokens: new Map(),
     qrs: new Map(),
+    redirectQrs: new Map(),
     webhooks: new Map(),
     deliveries: [],
     idempotency: new Map(),
@@ -165,6 +182,7 @@ export function resetState(state: EmulatorState): void {
   state.payments.clear();
   state.customerTokens.clear();
   state.qrs.clear();
+  state.redirectQrs.clear();
   state.webhooks.clear();
   state.deliveries.length = 0;
   state.idempotency.clear();
