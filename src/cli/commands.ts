@@ -11,6 +11,7 @@ import { qrSyncCommand } from './qr-sync';
 import { qrListCommand } from './qr-list';
 import { qrDownloadCommand } from './qr-download';
 import { paymentsCommands } from './payments/commands';
+import { doctorCommand } from './doctor/command';
 
 export const commands: readonly Command[] = [
   gatewayCommand('all', 'Run intake, controller API and worker in one process (the embedded default)'),
@@ -27,4 +28,5 @@ export const commands: readonly Command[] = [
   qrListCommand,
   qrDownloadCommand,
   ...paymentsCommands,
+  doctorCommand,
 ];
