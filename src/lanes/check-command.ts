@@ -3,10 +3,12 @@
 // the operator's environment, it also checks what the channels need from it (webhook secrets set and
 // well-formed, sqs queues FIFO), since that is the environment the gateway will be started in.
 import { simulatedLaneProblems } from '../channels/simulated-channel';
+import { credentialsCheckProblems } from '../vipps/credentials';
 import { channelEnvironmentProblems } from './check-channels';
 import { countErrors, LANES_FILE_FAILURE, LanesFileError } from './errors';
 import { loadLanesFile } from './load';
 import { createLaneRegistry } from './registry';
+import { pairingLines } from './pairings-explained';
 
 export type CheckEnv = Readonly<Record<string, string | undefined>>;
 
@@ -24,10 +26,17 @@ export async function checkLanesFile(
         ]
       : [];
     if (problems.length > 0) throw new LanesFileError('LANES_CHANNELS_UNUSABLE', path, problems);
+    // Every lane's MSN needs credentials when VIPPS_CREDENTIALS_FILE gives them per sales unit.
+    const uncredentialed = env ? credentialsCheckProblems(lanes, env) : [];
+    if (uncredentialed.length > 0)
+      throw new LanesFileError('LANES_CREDENTIALS_MISSING', path, uncredentialed);
     const vending = lanes.filter((l) => l.kind === 'vending').length;
     return {
       exitCode: 0,
-      output: `ok: ${lanes.length} lanes (${vending} vending, ${lanes.length - vending} self-checkout) in ${path}`,
+      output: [
+        `ok: ${lanes.length} lanes (${vending} vending, ${lanes.length - vending} self-checkout) in ${path}`,
+        ...pairingLines(lanes),
+      ].join('\n'),
     };
   } catch (e) {
     if (!(e instanceof LanesFileError)) throw e;
