@@ -14,6 +14,7 @@ import {
   url,
 } from './config/env-parsers';
 import { dataDir } from './config/data-dir';
+import { parseOperatorTokens, type OperatorTokenEntry } from './admin/operator-tokens';
 
 export { ConfigError, ConfigErrors } from './config/env-parsers';
 
@@ -37,6 +38,11 @@ export interface Config {
   /** CHANNEL_DEGRADED_AFTER_S: /readyz names lanes with a lane message undelivered for longer. */
   readonly channelDegradedAfterS: number;
   readonly adminToken: string | undefined;
+  /** The admin listener (src/admin/server.ts): ADMIN_HOST (default 127.0.0.1), ADMIN_PORT (default 8081, 0 when PORT=0). */
+  readonly adminHost: string;
+  readonly adminPort: number;
+  /** OPERATOR_TOKENS: `label:token` or `label:sha256:<hex>` entries (src/admin/operator-tokens.ts). */
+  readonly operatorTokens: readonly OperatorTokenEntry[];
   readonly vipps: {
     readonly env: VippsEnv;
     /** Sandbox with no VIPPS_BASE_URL: the gateway runs the emulator in-process on EMULATOR_PORT. */
@@ -207,6 +213,10 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     queueMaxAttempts: int(env, 'QUEUE_MAX_ATTEMPTS', 10, 1, 1000),
     channelDegradedAfterS: int(env, 'CHANNEL_DEGRADED_AFTER_S', 60, 1, 86_400),
     adminToken: optional(env, 'ADMIN_TOKEN'),
+    adminHost: str(env, 'ADMIN_HOST', '127.0.0.1'),
+    // PORT=0 (tests, benchmarks, a second sandbox) makes the admin port any free one too unless it is given.
+    adminPort: int(env, 'ADMIN_PORT', port === 0 ? 0 : 8081, 0, 65535),
+    operatorTokens: operatorTokens(env),
     publicWebhookUrlDefaulted: optional(env, 'PUBLIC_WEBHOOK_URL') === undefined,
     channelSecret: (name: string) => (/^[A-Z_][A-Z0-9_]*$/.test(name) ? optional(env, name) : undefined),
     vipps: {
@@ -265,6 +275,19 @@ function controllerClaim(
     );
   }
   return value;
+}
+
+/** OPERATOR_TOKENS; a malformed entry is reported by position and label, never with its token. */
+function operatorTokens(env: Env): OperatorTokenEntry[] {
+  const { entries, problems } = parseOperatorTokens(optional(env, 'OPERATOR_TOKENS'));
+  if (problems.length > 0)
+    report(
+      new ConfigError(
+        'OPERATOR_TOKENS',
+        `comma-separated label:token (16+ characters) or label:sha256:<64 hex> entries; ${problems.join('; ')}`,
+      ),
+    );
+  return entries;
 }
 
 /** WORKER_LEASE_S (default 15) and WORKER_LEASE_HEARTBEAT_S (default a third of it, always shorter). */
