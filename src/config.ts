@@ -14,7 +14,7 @@ import {
   url,
 } from './config/env-parsers';
 import { dataDir } from './config/data-dir';
-import { parseOperatorTokens, type OperatorTokenEntry } from './admin/operator-tokens';
+import { CredentialsFileError, loadCredentialsFile, type CredentialSet } from './vipps/credentials';
 
 export { ConfigError, ConfigErrors } from './config/env-parsers';
 
@@ -38,11 +38,6 @@ export interface Config {
   /** CHANNEL_DEGRADED_AFTER_S: /readyz names lanes with a lane message undelivered for longer. */
   readonly channelDegradedAfterS: number;
   readonly adminToken: string | undefined;
-  /** The admin listener (src/admin/server.ts): ADMIN_HOST (default 127.0.0.1), ADMIN_PORT (default 8081, 0 when PORT=0). */
-  readonly adminHost: string;
-  readonly adminPort: number;
-  /** OPERATOR_TOKENS: `label:token` or `label:sha256:<hex>` entries (src/admin/operator-tokens.ts). */
-  readonly operatorTokens: readonly OperatorTokenEntry[];
   readonly vipps: {
     readonly env: VippsEnv;
     /** Sandbox with no VIPPS_BASE_URL: the gateway runs the emulator in-process on EMULATOR_PORT. */
@@ -51,6 +46,10 @@ export interface Config {
     readonly clientId: string | undefined;
     readonly clientSecret: string | undefined;
     readonly subscriptionKey: string | undefined;
+    /** VIPPS_CREDENTIALS_FILE: credentials per sales unit (src/vipps/credentials.ts); else undefined. */
+    readonly credentialsFile: string | undefined;
+    /** The resolved sets of VIPPS_CREDENTIALS_FILE; empty without it (the single set above is used). */
+    readonly credentialSets: readonly CredentialSet[];
     readonly systemName: string;
     readonly systemVersion: string;
   };
@@ -136,7 +135,11 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
   const clientId = optional(env, 'VIPPS_CLIENT_ID');
   const clientSecret = optional(env, 'VIPPS_CLIENT_SECRET');
   const subscriptionKey = optional(env, 'VIPPS_SUBSCRIPTION_KEY');
-  if (vippsEnv !== 'sandbox') {
+  const credentialsFile = optional(env, 'VIPPS_CREDENTIALS_FILE');
+  const credentialSets = credentialsFile
+    ? readCredentialsFile(env, credentialsFile, vippsEnv, { clientId, clientSecret, subscriptionKey })
+    : [];
+  if (vippsEnv !== 'sandbox' && !credentialsFile) {
     // No silent fallback to the sandbox: a real environment without credentials refuses to start.
     if (!clientId) report(new ConfigError('VIPPS_CLIENT_ID', `the client id for VIPPS_ENV=${vippsEnv}`));
     if (!clientSecret)
@@ -213,10 +216,6 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     queueMaxAttempts: int(env, 'QUEUE_MAX_ATTEMPTS', 10, 1, 1000),
     channelDegradedAfterS: int(env, 'CHANNEL_DEGRADED_AFTER_S', 60, 1, 86_400),
     adminToken: optional(env, 'ADMIN_TOKEN'),
-    adminHost: str(env, 'ADMIN_HOST', '127.0.0.1'),
-    // PORT=0 (tests, benchmarks, a second sandbox) makes the admin port any free one too unless it is given.
-    adminPort: int(env, 'ADMIN_PORT', port === 0 ? 0 : 8081, 0, 65535),
-    operatorTokens: operatorTokens(env),
     publicWebhookUrlDefaulted: optional(env, 'PUBLIC_WEBHOOK_URL') === undefined,
     channelSecret: (name: string) => (/^[A-Z_][A-Z0-9_]*$/.test(name) ? optional(env, name) : undefined),
     vipps: {
@@ -226,6 +225,8 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
       clientId,
       clientSecret,
       subscriptionKey,
+      credentialsFile,
+      credentialSets,
       systemName,
       systemVersion,
     },
@@ -277,17 +278,37 @@ function controllerClaim(
   return value;
 }
 
-/** OPERATOR_TOKENS; a malformed entry is reported by position and label, never with its token. */
-function operatorTokens(env: Env): OperatorTokenEntry[] {
-  const { entries, problems } = parseOperatorTokens(optional(env, 'OPERATOR_TOKENS'));
-  if (problems.length > 0)
+// One source of credentials at a time: with the file, a VIPPS_CLIENT_ID beside it would be a second, silent
+// answer to "which keys does MSN x use".
+function readCredentialsFile(
+  env: Env,
+  path: string,
+  vippsEnv: VippsEnv,
+  single: Record<'clientId' | 'clientSecret' | 'subscriptionKey', string | undefined>,
+): readonly CredentialSet[] {
+  const names = {
+    clientId: 'VIPPS_CLIENT_ID',
+    clientSecret: 'VIPPS_CLIENT_SECRET',
+    subscriptionKey: 'VIPPS_SUBSCRIPTION_KEY',
+  };
+  for (const [field, name] of Object.entries(names))
+    if (single[field as keyof typeof names] !== undefined)
+      report(
+        new ConfigError(
+          name,
+          "unset when VIPPS_CREDENTIALS_FILE is given (the file names every sales unit's credentials)",
+          '[set]',
+        ),
+      );
+  try {
+    return loadCredentialsFile(path, env, vippsEnv);
+  } catch (e) {
+    if (!(e instanceof CredentialsFileError)) throw e;
     report(
-      new ConfigError(
-        'OPERATOR_TOKENS',
-        `comma-separated label:token (16+ characters) or label:sha256:<64 hex> entries; ${problems.join('; ')}`,
-      ),
+      new ConfigError('VIPPS_CREDENTIALS_FILE', `a usable credentials file: ${e.problems.join('; ')}`, path),
     );
-  return entries;
+    return [];
+  }
 }
 
 /** WORKER_LEASE_S (default 15) and WORKER_LEASE_HEARTBEAT_S (default a third of it, always shorter). */

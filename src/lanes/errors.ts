@@ -7,7 +7,8 @@ export type LanesFileErrorCode =
   | 'LANES_FILE_UNPARSABLE'
   | 'LANES_FILE_INVALID'
   /** Valid file, but a lane's controller channel cannot work here (unset secretEnv, unknown queue, …). */
-  | 'LANES_CHANNELS_UNUSABLE';
+  | 'LANES_CHANNELS_UNUSABLE'
+  | 'LANES_CREDENTIALS_MISSING';
 
 /** How each failure reads after "lanes file X …". */
 export const LANES_FILE_FAILURE: Readonly<Record<LanesFileErrorCode, string>> = {
@@ -15,6 +16,7 @@ export const LANES_FILE_FAILURE: Readonly<Record<LanesFileErrorCode, string>> = 
   LANES_FILE_UNPARSABLE: 'cannot be parsed',
   LANES_FILE_INVALID: 'is invalid',
   LANES_CHANNELS_UNUSABLE: 'has lanes whose controller channel cannot work',
+  LANES_CREDENTIALS_MISSING: 'has lanes without Vipps credentials',
 };
 
 /** The lanes file could not be read, parsed or validated; `errors` lists every problem, one per line. */

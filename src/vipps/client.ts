@@ -9,6 +9,8 @@ import * as epayment from './epayment';
 import type { Payment, PaymentEvent, PaymentModification } from './epayment-types';
 import * as qr from './qr';
 import type { MerchantCallbackQr } from './qr';
+import { credentialsResolver } from './credentials';
+import type { CredentialSet } from './credentials';
 import type { VippsRequest } from './request';
 import type { VippsCredentials } from './token';
 import { VippsTransport } from './transport';
@@ -33,7 +35,7 @@ export const SANDBOX_CREDENTIALS: VippsCredentials = {
   subscriptionKey: 'sandbox-subscription-key',
 };
 
-type Tunables = Omit<VippsTransportOptions, 'baseUrl' | 'credentials' | 'fetch' | 'clock'>;
+type Tunables = Omit<VippsTransportOptions, 'baseUrl' | 'credentials' | 'credentialsFor' | 'fetch' | 'clock'>;
 
 export interface VippsClientOptions extends Tunables {
   readonly env: VippsEnv;
@@ -42,6 +44,11 @@ export interface VippsClientOptions extends Tunables {
   readonly clientId?: string | undefined;
   readonly clientSecret?: string | undefined;
   readonly subscriptionKey?: string | undefined;
+  /**
+   * Credentials per sales unit from VIPPS_CREDENTIALS_FILE (src/vipps/credentials.ts). When non-empty, every
+   * call uses the set of its MSN and the three single-set values above are not used.
+   */
+  readonly credentialSets?: readonly CredentialSet[] | undefined;
   /** Default: the global fetch. */
   readonly fetch?: typeof fetch;
   /** Default: the system clock. */
@@ -80,14 +87,22 @@ export function createVippsClient(options: VippsClientOptions): VippsClient {
     clientId,
     clientSecret,
     subscriptionKey,
+    credentialSets,
     fetch: fetchFn,
     clock,
     ...tunables
   } = options;
+  const perSalesUnit = credentialSets !== undefined && credentialSets.length > 0;
+  for (const set of credentialSets ?? []) {
+    registerSecret(set.credentials.clientSecret);
+    registerSecret(set.credentials.subscriptionKey);
+  }
   const transport = new VippsTransport({
     ...tunables,
     baseUrl: resolveBaseUrl(env, baseUrl),
-    credentials: resolveCredentials(env, { clientId, clientSecret, subscriptionKey }),
+    ...(perSalesUnit
+      ? { credentialsFor: credentialsResolver(credentialSets) }
+      : { credentials: resolveCredentials(env, { clientId, clientSecret, subscriptionKey }) }),
     fetch: fetchFn ?? globalThis.fetch,
     clock: clock ?? systemClock,
   });

@@ -118,8 +118,4 @@ export const paymentEvents: Validator<PaymentEvent[]> = array(
   }),
 );
 
-/** `redirectUrl` is absent for PUSH_MESSAGE; for QR it is the QR image, for WEB_REDIRECT the payment page. */
-export const createPaymentResponse: Validator<{ reference: string; redirectUrl?: string }> = object({
-  reference: nonEmptyString,
-  redirectUrl: optional(string),
-});
+export const createPaymentResponse: Validator<{ reference: string }> = object({ reference: nonEmptyString });

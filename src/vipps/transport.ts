@@ -9,6 +9,7 @@ import {
   VippsApiError,
   VippsDeadlineError,
   VippsError,
+  VippsInvalidRequestError,
   VippsResponseError,
   VippsTimeoutError,
 } from './errors';
@@ -28,7 +29,13 @@ import { waitAtMost } from './wait-at-most';
 export interface VippsTransportOptions {
   /** Without a trailing slash, e.g. `https://api.vipps.no` or the emulator's `http://127.0.0.1:7070`. */
   readonly baseUrl: string;
-  readonly credentials: VippsCredentials;
+  /** The one credential set of a single-sales-unit setup; the fallback of `credentialsFor`. */
+  readonly credentials?: VippsCredentials;
+  /**
+   * Credentials per sales unit (VIPPS_CREDENTIALS_FILE): the set for a call's MSN (undefined = a partner-wide
+   * call). A call whose MSN has none, here or in `credentials`, is refused before anything is sent.
+   */
+  readonly credentialsFor?: (msn: string | undefined) => VippsCredentials | undefined;
   readonly systemName: string;
   readonly systemVersion: string;
   readonly pluginName?: string;
@@ -65,7 +72,7 @@ export class VippsTransport {
   private readonly random: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly tokens: AccessTokenCache;
-  private readonly tokenKey: string;
+  private readonly tokenKeys = new Map<VippsCredentials, string>();
   private readonly fixedHeaders: Record<string, string>;
 
   constructor(private readonly options: VippsTransportOptions) {
@@ -76,23 +83,45 @@ export class VippsTransport {
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, signal ? { signal } : {}));
     this.tokens = options.tokenCache ?? new AccessTokenCache(options.clock);
-    const { clientId, clientSecret, subscriptionKey } = options.credentials;
-    // The token belongs to the credential set; hashing keeps the subscription key out of map keys and dumps.
-    this.tokenKey = createHash('sha256').update(`${clientId}\n${subscriptionKey}`).digest('hex');
     this.fixedHeaders = {
       Accept: 'application/json',
       'User-Agent': `${options.systemName}/${options.systemVersion}`,
-      'Ocp-Apim-Subscription-Key': subscriptionKey,
       ...systemHeaders(options),
     };
-    registerSecret(clientSecret);
-    registerSecret(subscriptionKey);
+    if (options.credentials) {
+      registerSecret(options.credentials.clientSecret);
+      registerSecret(options.credentials.subscriptionKey);
+    }
+  }
+
+  /** The credential set of a call, chosen by its MSN; refused before sending when there is none. */
+  private credentialsOf(req: VippsRequest<unknown>): VippsCredentials {
+    const found = this.options.credentialsFor?.(req.msn) ?? this.options.credentials;
+    if (found) return found;
+    throw new VippsInvalidRequestError(
+      req.operation,
+      'Merchant-Serial-Number',
+      `a sales unit with credentials (none for ${req.msn === undefined ? 'a call without an MSN' : `MSN ${req.msn}`} in VIPPS_CREDENTIALS_FILE)`,
+    );
+  }
+
+  /** The token belongs to the credential set; hashing keeps the subscription key out of map keys and dumps. */
+  private tokenKey(credentials: VippsCredentials): string {
+    let key = this.tokenKeys.get(credentials);
+    if (key === undefined) {
+      key = createHash('sha256')
+        .update(`${credentials.clientId}\n${credentials.subscriptionKey}`)
+        .digest('hex');
+      this.tokenKeys.set(credentials, key);
+    }
+    return key;
   }
 
   async execute<T>(req: VippsRequest<T>, options: ExecuteOptions = {}): Promise<T> {
     const { signal } = options;
     const deadlineMs = options.deadlineMs ?? this.deadlineMs;
     const deadlineAt = this.nowMs() + deadlineMs;
+    const credentials = this.credentialsOf(req);
     let attempts = 0;
     let failures = 0;
     let reauthorized = false;
@@ -104,23 +133,23 @@ export class VippsTransport {
       if (deadlineAt <= this.nowMs()) throw outOfTime();
       const token =
         req.auth === 'bearer'
-          ? await this.accessToken(req, deadlineAt - this.nowMs(), outOfTime, signal)
+          ? await this.accessToken(req, credentials, deadlineAt - this.nowMs(), outOfTime, signal)
           : undefined;
       const remainingMs = deadlineAt - this.nowMs();
       if (remainingMs <= 0) throw outOfTime();
       attempts += 1;
       let error: VippsError;
       try {
-        const result = await this.send(req, token, remainingMs, signal);
+        const result = await this.send(req, credentials, token, remainingMs, signal);
         if (req.expect.includes(result.status)) return this.parse(req, result);
         if (result.status === 401 && token !== undefined && !reauthorized) {
           // An unexpected 401 means the cached token went bad (revoked, rotated keys): refetch and retry once.
           reauthorized = true;
           attempts -= 1;
-          this.tokens.invalidate(this.tokenKey, token);
+          this.tokens.invalidate(this.tokenKey(credentials), token);
           continue;
         }
-        error = this.failure(req, result);
+        error = this.failure(req, credentials, result);
       } catch (e) {
         if (!(e instanceof VippsError)) throw e;
         // When the deadline, not the per-attempt timeout, cut the attempt short, there is no time left to retry.
@@ -149,14 +178,15 @@ export class VippsTransport {
 
   private async accessToken(
     req: VippsRequest<unknown>,
+    credentials: VippsCredentials,
     remainingMs: number,
     outOfTime: () => Error,
     signal: AbortSignal | undefined,
   ): Promise<string> {
     // The refresh is shared by every caller, so it runs on the transport's own deadline and no caller's
     // signal; a caller whose deadline or signal runs out first only stops waiting for it.
-    const pending = this.tokens.get(this.tokenKey, () =>
-      this.execute(accessTokenRequest(this.options.credentials, req.msn)),
+    const pending = this.tokens.get(this.tokenKey(credentials), () =>
+      this.execute(accessTokenRequest(credentials, req.msn)),
     );
     const token = await waitAtMost(pending, remainingMs, signal, {
       onTimeout: outOfTime,
@@ -168,11 +198,16 @@ export class VippsTransport {
 
   private async send(
     req: VippsRequest<unknown>,
+    credentials: VippsCredentials,
     token: string | undefined,
     remainingMs: number,
     signal: AbortSignal | undefined,
   ): Promise<AttemptResult> {
-    const headers: Record<string, string> = { ...this.fixedHeaders, ...req.headers };
+    const headers: Record<string, string> = {
+      ...this.fixedHeaders,
+      'Ocp-Apim-Subscription-Key': credentials.subscriptionKey,
+      ...req.headers,
+    };
     if (token !== undefined) headers['Authorization'] = `Bearer ${token}`;
     if (req.msn !== undefined) headers['Merchant-Serial-Number'] = req.msn;
     if (req.idempotencyKey !== undefined) headers['Idempotency-Key'] = req.idempotencyKey;
@@ -210,7 +245,11 @@ export class VippsTransport {
     }
   }
 
-  private failure(req: VippsRequest<unknown>, result: AttemptResult): VippsError {
+  private failure(
+    req: VippsRequest<unknown>,
+    credentials: VippsCredentials,
+    result: AttemptResult,
+  ): VippsError {
     if (result.status >= 200 && result.status < 300)
       return new VippsResponseError(req.operation, result.status, `expected HTTP ${req.expect.join(' or ')}`);
     const retryAfter = retryAfterMs(result.retryAfter, this.nowMs());
@@ -219,11 +258,7 @@ export class VippsTransport {
       statusText: result.statusText,
       json: result.json,
       ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
-      secrets: [
-        ...(req.secrets ?? []),
-        this.options.credentials.clientSecret,
-        this.options.credentials.subscriptionKey,
-      ],
+      secrets: [...(req.secrets ?? []), credentials.clientSecret, credentials.subscriptionKey],
     });
   }
 

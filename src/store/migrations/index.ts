@@ -8,7 +8,6 @@ import { queueDueIndexesMigration } from './005-queue-due-indexes';
 import { settlementsMigration } from './006-settlements';
 import { eraseDeadLetterTokensMigration } from './007-erase-dead-letter-tokens';
 import { dispenseReportsMigration } from './008-dispense-reports';
-import { adminAuditMigration } from './009-admin-audit';
 
 export const migrations: readonly Migration[] = [
   queueMigration,
@@ -19,5 +18,4 @@ export const migrations: readonly Migration[] = [
   settlementsMigration,
   eraseDeadLetterTokensMigration,
   dispenseReportsMigration,
-  adminAuditMigration,
 ];
