@@ -12,6 +12,8 @@ import { qrListCommand } from './qr-list';
 import { qrDownloadCommand } from './qr-download';
 import { paymentsCommands } from './payments/commands';
 import { doctorCommand } from './doctor/command';
+import { deadLettersCommands } from './dead-letters';
+import { outboxCommands } from './outbox';
 
 export const commands: readonly Command[] = [
   gatewayCommand('all', 'Run intake, controller API and worker in one process (the embedded default)'),
@@ -29,4 +31,6 @@ export const commands: readonly Command[] = [
   qrDownloadCommand,
   ...paymentsCommands,
   doctorCommand,
+  ...deadLettersCommands,
+  ...outboxCommands,
 ];

@@ -5,6 +5,7 @@ import type { Metrics } from '../http/metrics';
 import type { Logger } from '../log';
 import type { Sql } from '../store/sql';
 import { recordDeadLetter } from './dead-letters';
+import { recordDroppedEvent } from './dead-letters-drops';
 import { parseEvent } from './events';
 import { type IntakeDeps, type IntakeOutcome, intakeEvent } from './intake';
 import { IntakeUnavailableError } from './intake-errors';
@@ -104,7 +105,23 @@ export async function handleVerifiedDelivery(
     ...laneFields(parsed.value.event),
     ...(outcome.laneId === undefined ? {} : { laneId: outcome.laneId }),
   };
-  if (outcome.kind === 'dropped') return answerDropped(res, ctx, { reason: outcome.reason, lane });
+  if (outcome.kind === 'dropped') {
+    // Kept for the operator to see and, once the lanes file is fixed, replay (issue 14): before the 2xx.
+    try {
+      await recordDroppedEvent(ctx.sql, {
+        value: parsed.value,
+        reason: outcome.reason,
+        laneId: outcome.laneId,
+        rawBody,
+        contentType: ctx.contentType,
+        receivedAt: ctx.clock.now(),
+      });
+    } catch (err) {
+      const token = parsed.value.kind === 'checkin' ? parsed.value.event.customerToken : undefined;
+      return answerUnavailable(res, ctx, new IntakeUnavailableError('store_unavailable', err), token);
+    }
+    return answerDropped(res, ctx, { reason: outcome.reason, lane });
+  }
 
   ctx.log.info(outcome.duplicate ? 'webhook event already queued' : 'webhook event queued', {
     kind: parsed.value.kind,

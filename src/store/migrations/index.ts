@@ -8,6 +8,8 @@ import { queueDueIndexesMigration } from './005-queue-due-indexes';
 import { settlementsMigration } from './006-settlements';
 import { eraseDeadLetterTokensMigration } from './007-erase-dead-letter-tokens';
 import { dispenseReportsMigration } from './008-dispense-reports';
+import { adminAuditMigration } from './009-admin-audit';
+import { deadLetterReplayMigration } from './010-dead-letter-replay';
 
 export const migrations: readonly Migration[] = [
   queueMigration,
@@ -18,4 +20,6 @@ export const migrations: readonly Migration[] = [
   settlementsMigration,
   eraseDeadLetterTokensMigration,
   dispenseReportsMigration,
+  adminAuditMigration,
+  deadLetterReplayMigration,
 ];

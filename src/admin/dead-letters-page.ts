@@ -1,0 +1,87 @@
+// One list over three tables, newest first, paged by an opaque cursor. Order: the time the letter died
+// (to the millisecond), then kind, then the id within the kind. Each kind's query takes the rows after the
+// cursor in that order, at most limit + 1; the pages are merged here.
+import type { DeadLetter, DeadLetterKind, DeadLetterPage } from './dead-letters-types';
+
+const KIND_ORDER: Record<DeadLetterKind, number> = { intake: 0, job: 1, 'lane-message': 2 };
+
+export interface Cursor {
+  readonly atMs: number;
+  readonly kind: number;
+  readonly key: string;
+}
+
+/** A letter and where it sorts: `key` is its id within its kind (a number for intake and job). */
+export interface Sorted {
+  readonly letter: DeadLetter;
+  readonly atMs: number;
+  readonly key: string;
+}
+
+export function encodeCursor(s: Sorted): string {
+  return Buffer.from(JSON.stringify([s.atMs, KIND_ORDER[s.letter.kind], s.key])).toString('base64url');
+}
+
+/** undefined when the text is not a cursor this service wrote. */
+export function decodeCursor(text: string): Cursor | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
+  const [atMs, kind, key] = parsed as unknown[];
+  if (typeof atMs !== 'number' || !Number.isSafeInteger(atMs)) return undefined;
+  if (kind !== 0 && kind !== 1 && kind !== 2) return undefined;
+  if (typeof key !== 'string' || key.length === 0 || key.length > 300) return undefined;
+  if (kind !== 2 && !/^[0-9]{1,19}$/.test(key)) return undefined;
+  return { atMs, kind, key };
+}
+
+/**
+ * SQL for "sorts after the cursor" for rows of `kind` with time `at` and id `key` (already typed: bigint or
+ * text COLLATE "C"); pushes its parameters onto `params`.
+ */
+export function afterCursorSql(
+  kind: DeadLetterKind,
+  at: string,
+  key: string,
+  cursor: Cursor | undefined,
+  params: unknown[],
+  keyType: 'bigint' | 'text',
+): string {
+  if (!cursor) return 'TRUE';
+  params.push(new Date(cursor.atMs));
+  const atParam = `$${params.length}::timestamptz`;
+  const mine = KIND_ORDER[kind];
+  if (mine < cursor.kind) return `${at} <= ${atParam}`;
+  if (mine > cursor.kind) return `${at} < ${atParam}`;
+  params.push(cursor.key);
+  const keyParam = keyType === 'bigint' ? `$${params.length}::bigint` : `$${params.length}::text COLLATE "C"`;
+  return `(${at} < ${atParam} OR (${at} = ${atParam} AND ${key} < ${keyParam}))`;
+}
+
+function compareKeys(kind: DeadLetterKind, a: string, b: string): number {
+  if (kind === 'lane-message') return a < b ? -1 : a > b ? 1 : 0;
+  const d = BigInt(a) - BigInt(b);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}
+
+/** Newest first: time, then kind, then key, all descending. */
+function newestFirst(a: Sorted, b: Sorted): number {
+  if (a.atMs !== b.atMs) return b.atMs - a.atMs;
+  const k = KIND_ORDER[b.letter.kind] - KIND_ORDER[a.letter.kind];
+  return k !== 0 ? k : compareKeys(a.letter.kind, b.key, a.key);
+}
+
+/** Merges each kind's rows (each at most limit + 1, all after the cursor) into one page. */
+export function mergePage(kinds: readonly Sorted[][], limit: number): DeadLetterPage {
+  const all = kinds.flat().sort(newestFirst);
+  const page = all.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    deadLetters: page.map((s) => s.letter),
+    nextCursor: all.length > limit && last ? encodeCursor(last) : null,
+  };
+}

@@ -1,0 +1,54 @@
+// What an operator did with a dead letter (migration 010, dead_letter_resolutions): one row per letter id,
+// replaced when a job or lane message that died again after its replay is resolved again.
+import type { Sql } from '../store/sql';
+import type { DeadLetterKind, DiscardOutcome, ReplayOutcome } from './dead-letters-types';
+
+export type Resolution = 'replayed' | 'stale' | 'discarded';
+
+export interface ResolutionRow {
+  readonly resolution: Resolution;
+  readonly at: Date;
+  readonly operator: string;
+}
+
+export async function resolutionOf(db: Sql, letterId: string): Promise<ResolutionRow | undefined> {
+  const { rows } = await db.query<{ resolution: Resolution; at: Date; operator: string }>(
+    'SELECT resolution, at, operator FROM dead_letter_resolutions WHERE letter_id = $1',
+    [letterId],
+  );
+  const r = rows[0];
+  return r ? { resolution: r.resolution, at: new Date(r.at), operator: r.operator } : undefined;
+}
+
+/** Records (or replaces) the letter's resolution. */
+export async function resolve(
+  db: Sql,
+  letter: { readonly id: string; readonly kind: DeadLetterKind },
+  resolution: Resolution,
+  operator: string,
+  at: Date,
+  detail?: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO dead_letter_resolutions (letter_id, kind, resolution, at, operator, detail)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (letter_id) DO UPDATE SET resolution = $3, at = $4, operator = $5, detail = $6`,
+    [letter.id, letter.kind, resolution, at, operator, detail ?? null],
+  );
+}
+
+/** The answer to acting on a letter already resolved: nothing is done twice. */
+export function alreadyResolved(
+  id: string,
+  r: ResolutionRow,
+): { id: string; outcome: ReplayOutcome & DiscardOutcome; resolvedAt: string; resolvedBy: string } {
+  return { id, outcome: `already_${r.resolution}`, resolvedAt: r.at.toISOString(), resolvedBy: r.operator };
+}
+
+/**
+ * SQL for a letter's state from its resolution `r` (joined on letter_id) and the time it (last) died:
+ * a letter that died again after it was resolved is open again.
+ */
+export function stateSql(diedAt: string): string {
+  return `CASE WHEN r.letter_id IS NULL OR ${diedAt} > r.at THEN 'open' ELSE r.resolution END`;
+}

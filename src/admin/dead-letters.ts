@@ -1,0 +1,180 @@
+// Dead letters of every kind, for operators (issue 14): list and count them, replay them safely, discard them.
+// Kinds and what a replay does: dead-letters-intake.ts (intake drops: through intake again, same dedup and
+// staleness rules as a live delivery), dead-letters-jobs.ts (dead queue jobs), dead-letters-lane-messages.ts
+// (lane messages given up on). Acting twice does nothing twice: a resolved letter answers `already_<what>`,
+// and an intake replay is the same queue job as any other delivery of the event (its dedup key).
+// Every replay and discard is audited (audit.ts): operator label, action, target id, outcome. Nothing here
+// lists, returns, logs or audits a customer token.
+import type { Clock } from '../clock';
+import type { IntakeDeps } from '../intake/intake';
+import type { LaneRegistry } from '../lanes/lane';
+import type { DeadLetters, Queue } from '../queue/queue';
+import type { Sql } from '../store/sql';
+import { audit, type AuditContext } from './audit';
+import { discardIntakeLetter, listIntakeLetters, replayIntakeLetter } from './dead-letters-intake';
+import { discardDeadJob, listDeadJobLetters, replayDeadJob } from './dead-letters-jobs';
+import { discardLaneMessage, listFailedLaneMessages, replayLaneMessage } from './dead-letters-lane-messages';
+import { type Cursor, decodeCursor, mergePage, type Sorted } from './dead-letters-page';
+import { eraseExpiredDeadLetterTokens } from './dead-letters-token-sweep';
+import {
+  DEAD_LETTER_KINDS,
+  type DeadLetterCounts,
+  type DeadLetterKind,
+  type DeadLetterPage,
+  type DeadLetterQuery,
+  type DiscardResult,
+  type ReplayResult,
+} from './dead-letters-types';
+
+export interface DeadLetterDeps {
+  readonly db: Sql;
+  readonly clock: Clock;
+  readonly lanes: () => LaneRegistry;
+  /** The postgres queue offers replayDead; another (SQS) lists no dead jobs here. */
+  readonly queue: Queue & Partial<DeadLetters>;
+  /** CHECKIN_MAX_AGE_S: a replayed check-in meets the same cutoff as a live one. */
+  readonly checkinMaxAgeS: number;
+  readonly resolveReference: IntakeDeps['resolveReference'];
+  readonly audit: AuditContext;
+  /** Wakes the in-process outbox dispatcher (absent in a `serve` process: the workers poll). */
+  readonly wakeOutbox?: () => void;
+}
+
+export interface DeadLetterService {
+  list(q?: DeadLetterQuery): Promise<DeadLetterPage>;
+  /** Open letters per kind. */
+  counts(): Promise<DeadLetterCounts>;
+  replay(ids: readonly string[], operator: string): Promise<ReplayResult[]>;
+  discard(ids: readonly string[], operator: string): Promise<DiscardResult[]>;
+}
+
+/** A query the service refuses: the route answers 400 with `code`. */
+export class DeadLetterQueryError extends Error {
+  constructor(
+    readonly code: 'invalid_cursor' | 'invalid_dead_letter_id',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeadLetterQueryError';
+  }
+}
+
+const ID_PATTERNS: readonly [DeadLetterKind, RegExp][] = [
+  ['intake', /^intake-([1-9][0-9]{0,17})$/],
+  ['job', /^job-([1-9][0-9]{0,17})$/],
+  ['lane-message', /^lane-message-([A-Za-z0-9._:-]{1,200})$/],
+];
+
+/** The kind and the id within it, or undefined for text that is no dead-letter id. */
+export function parseDeadLetterId(id: string): { kind: DeadLetterKind; key: string } | undefined {
+  for (const [kind, pattern] of ID_PATTERNS) {
+    const key = pattern.exec(id)?.[1];
+    if (key !== undefined) return { kind, key };
+  }
+  return undefined;
+}
+
+export const MAX_IDS_PER_CALL = 100;
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+
+export function createDeadLetterService(deps: DeadLetterDeps): DeadLetterService {
+  const { db, clock } = deps;
+  const maxAgeS = (qr: { msn: string; merchantQrId: string }): number =>
+    deps.lanes().byQr(qr.msn, qr.merchantQrId)?.checkinMaxAgeS ?? deps.checkinMaxAgeS;
+
+  async function listKind(kind: DeadLetterKind, q: ListArgs): Promise<Sorted[]> {
+    if (kind === 'intake') return listIntakeLetters(db, q, maxAgeS, clock.now());
+    if (kind === 'job') return listDeadJobLetters(db, q);
+    return listFailedLaneMessages(db, q);
+  }
+
+  async function act<R extends { outcome: string }>(
+    ids: readonly string[],
+    operator: string,
+    action: 'dead-letter.replay' | 'dead-letter.discard',
+    one: (id: string, kind: DeadLetterKind, key: string) => Promise<R>,
+  ): Promise<R[]> {
+    const parsed = ids.map((id) => ({ id, ref: parseDeadLetterId(id) }));
+    const bad = parsed.find((p) => !p.ref);
+    if (bad)
+      throw new DeadLetterQueryError(
+        'invalid_dead_letter_id',
+        `not a dead-letter id: ${JSON.stringify(bad.id.slice(0, 80))}`,
+      );
+    await eraseExpiredDeadLetterTokens(db, clock.now());
+    const results: R[] = [];
+    // One at a time, in the order given: two ids of one lane are replayed in the operator's order.
+    for (const { id, ref } of parsed) {
+      if (!ref) continue;
+      const r = await one(id, ref.kind, ref.key);
+      await audit(deps.audit, {
+        operator,
+        action,
+        target: id,
+        outcome: r.outcome,
+        detail: { kind: ref.kind },
+      });
+      results.push(r);
+    }
+    return results;
+  }
+
+  return {
+    async list(q = {}) {
+      const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      if (q.cursor !== undefined && !cursor)
+        throw new DeadLetterQueryError('invalid_cursor', 'cursor is not a nextCursor this gateway returned');
+      await eraseExpiredDeadLetterTokens(db, clock.now());
+      const limit = Math.min(Math.max(Math.floor(q.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
+      const args: ListArgs = { laneId: q.laneId, state: q.state ?? 'open', limit, cursor };
+      const kinds = q.kind ? [q.kind] : DEAD_LETTER_KINDS;
+      return mergePage(await Promise.all(kinds.map((k) => listKind(k, args))), limit);
+    },
+
+    async counts() {
+      const { rows } = await db.query<{ intake: number; job: number; lane_message: number }>(
+        `SELECT
+           (SELECT count(*) FROM intake_dead_letters d
+              WHERE NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r WHERE r.letter_id = 'intake-' || d.id::text))::int AS intake,
+           (SELECT count(*) FROM jobs j
+              WHERE j.state = 'dead' AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
+                WHERE r.letter_id = 'job-' || j.id::text AND r.at >= j.dead_at))::int AS job,
+           (SELECT count(*) FROM outbox o
+              WHERE o.failed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
+                WHERE r.letter_id = 'lane-message-' || o.id AND r.at >= o.failed_at))::int AS lane_message`,
+      );
+      const r = rows[0];
+      return {
+        intake: Number(r?.intake ?? 0),
+        job: Number(r?.job ?? 0),
+        'lane-message': Number(r?.lane_message ?? 0),
+      };
+    },
+
+    replay(ids, operator) {
+      return act(ids, operator, 'dead-letter.replay', (id, kind, key) => {
+        const now = clock.now();
+        if (kind === 'intake') return replayIntakeLetter(deps, id, key, operator);
+        if (kind === 'job') return replayDeadJob(db, deps.queue, id, key, operator, now);
+        return replayLaneMessage(db, id, key, operator, now, deps.wakeOutbox ?? (() => undefined));
+      });
+    },
+
+    discard(ids, operator) {
+      return act(ids, operator, 'dead-letter.discard', (id, kind, key) => {
+        const now = clock.now();
+        if (kind === 'intake') return discardIntakeLetter(db, id, key, operator, now);
+        if (kind === 'job') return discardDeadJob(db, id, key, operator, now);
+        return discardLaneMessage(db, id, key, operator, now);
+      });
+    },
+  };
+}
+
+interface ListArgs {
+  readonly laneId: string | undefined;
+  readonly state: NonNullable<DeadLetterQuery['state']>;
+  readonly limit: number;
+  readonly cursor: Cursor | undefined;
+}

@@ -1,0 +1,137 @@
+// `checkin-gateway dead-letters list | replay <id>… | discard <id>…` (issue 14): the running gateway's dead
+// letters through its admin API (/admin/v1/dead-letters, src/admin/dead-letters-routes.ts). A replay runs in
+// the gateway, through intake's dedup and staleness rules; nothing here sees a customer token.
+import type { DeadLetter, DeadLetterCounts, DiscardResult, ReplayResult } from '../admin/dead-letters-types';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Io } from './command';
+import { age } from './payments/format';
+import { callAdmin, orAdminError, problemText, table } from './dead-letters-admin';
+
+function letterTable(letters: readonly DeadLetter[], now: number): string {
+  return table(
+    ['ID', 'KIND', 'AGE', 'LANE', 'TYPE', 'REASON', 'STATE', 'REPLAY BEFORE'],
+    letters.map((l) => [
+      l.id,
+      l.kind,
+      age(Math.max(0, Math.round((now - Date.parse(l.at)) / 1000))),
+      l.laneId ?? (l.qr ? `? (qr ${l.qr.msn}/${l.qr.merchantQrId})` : '-'),
+      l.eventType ?? '-',
+      l.reason,
+      l.state === 'open' ? 'open' : `${l.state} by ${l.resolvedBy ?? '?'}`,
+      l.replayableUntil ?? '-',
+    ]),
+  );
+}
+
+export const deadLettersListCommand: Command = {
+  name: 'dead-letters list',
+  summary: 'List dead letters (intake drops, dead jobs, undelivered lane messages), newest first',
+  usage:
+    'dead-letters list [--kind intake|job|lane-message] [--lane ID] [--state open|replayed|stale|discarded|all] [--limit N] [--cursor C] [--json]',
+  options: {
+    kind: { type: 'string' },
+    lane: { type: 'string' },
+    state: { type: 'string' },
+    limit: { type: 'string' },
+    cursor: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  run: ({ values }, io) =>
+    orAdminError(io, async () => {
+      const q = new URLSearchParams();
+      for (const [option, param] of [
+        ['kind', 'kind'],
+        ['lane', 'lane'],
+        ['state', 'state'],
+        ['limit', 'limit'],
+        ['cursor', 'cursor'],
+      ] as const) {
+        const v = values[option];
+        if (typeof v === 'string') q.set(param, v);
+      }
+      const query = q.toString();
+      const answer = await callAdmin(io, 'GET', `/admin/v1/dead-letters${query ? `?${query}` : ''}`);
+      if (answer.status === 400) throw new UsageError(problemText(answer));
+      if (answer.status !== 200) {
+        io.err(`the running gateway answered ${problemText(answer)}`);
+        return EXIT_FAILURE;
+      }
+      const page = answer.body as {
+        deadLetters: DeadLetter[];
+        nextCursor: string | null;
+        counts: DeadLetterCounts;
+      };
+      if (values['json']) {
+        io.out(JSON.stringify(page, null, 2));
+        return EXIT_OK;
+      }
+      const c = page.counts;
+      io.out(page.deadLetters.length === 0 ? 'no dead letters' : letterTable(page.deadLetters, Date.now()));
+      io.out(`open: ${c.intake} intake, ${c.job} job, ${c['lane-message']} lane-message`);
+      if (page.nextCursor) io.out(`more: dead-letters list --cursor ${page.nextCursor}`);
+      return EXIT_OK;
+    }),
+};
+
+/** What each outcome says, one line per id. */
+const SAYS: Record<string, string> = {
+  replayed: 'replayed',
+  duplicate: 'already queued by another delivery; nothing new queued',
+  stale: 'stale: the customer token expired or the check-in is too old; recorded, nothing queued',
+  still_dropped: 'still dropped by intake',
+  not_replayable: 'not replayable: intake could not parse the body',
+  not_found: 'no such dead letter',
+  already_replayed: 'already replayed',
+  already_stale: 'already recorded stale',
+  already_discarded: 'already discarded',
+  discarded: 'discarded',
+};
+
+function resultLine(r: ReplayResult | DiscardResult): string {
+  const extra = [
+    r.jobId ? `job ${r.jobId}` : '',
+    r.reason ? `(${r.reason})` : '',
+    r.resolvedBy ? `by ${r.resolvedBy} at ${r.resolvedAt ?? '?'}` : '',
+  ].filter(Boolean);
+  return [`${r.id}`, SAYS[r.outcome] ?? r.outcome, ...extra].join('  ');
+}
+
+function actionCommand(action: 'replay' | 'discard', ok: readonly string[], summary: string): Command {
+  return {
+    name: `dead-letters ${action}`,
+    summary,
+    usage: `dead-letters ${action} <id>… [--json]`,
+    options: { json: { type: 'boolean' } },
+    run: ({ values, positionals }, io: Io) =>
+      orAdminError(io, async () => {
+        if (positionals.length === 0)
+          throw new UsageError('give one or more dead-letter ids (see `dead-letters list`)');
+        const answer = await callAdmin(io, 'POST', `/admin/v1/dead-letters/${action}`, { ids: positionals });
+        if (answer.status === 400) throw new UsageError(problemText(answer));
+        if (answer.status !== 200) {
+          io.err(`the running gateway answered ${problemText(answer)}`);
+          return EXIT_FAILURE;
+        }
+        const { results } = answer.body as { results: (ReplayResult | DiscardResult)[] };
+        io.out(values['json'] ? JSON.stringify(results, null, 2) : results.map(resultLine).join('\n'));
+        return results.every((r) => ok.includes(r.outcome)) ? EXIT_OK : EXIT_FAILURE;
+      }),
+  };
+}
+
+export const deadLettersReplayCommand = actionCommand(
+  'replay',
+  ['replayed', 'duplicate', 'already_replayed'],
+  'Replay dead letters through intake/queue again (same dedup and staleness rules as a live delivery)',
+);
+
+export const deadLettersDiscardCommand = actionCommand(
+  'discard',
+  ['discarded', 'already_discarded'],
+  'Discard dead letters: kept for the record, hidden from the list',
+);
+
+export const deadLettersCommands: readonly Command[] = [
+  deadLettersListCommand,
+  deadLettersReplayCommand,
+  deadLettersDiscardCommand,
+];
