@@ -1,0 +1,109 @@
+// Webhooks & Vipps health: are the registrations at Vipps there with this gateway's URL and every event it
+// needs, when did a delivery last arrive, which verifications failed; and the configuration with every
+// secret masked (the summary never holds a secret's value).
+import { Router } from 'express';
+import { pageHandler, type ConsoleContext } from '../context';
+import { badge, when } from '../format';
+import { html } from '../html';
+
+export function webhooksPage(ctx: ConsoleContext): Router {
+  const router = Router();
+  router.get(
+    '/console/webhooks',
+    pageHandler('webhooks', async () => {
+      const h = await ctx.services.webhookHealth();
+      const failures = Object.entries(h.verificationFailures);
+      const config = ctx.services.configSummary();
+      return {
+        title: 'Webhooks & Vipps',
+        nav: 'webhooks',
+        body: html`<dl class="facts">
+            <dt>Health</dt>
+            <dd>${h.ok ? badge('ok', 'registered as expected') : badge('bad', 'needs attention')}</dd>
+            <dt>Expected URL</dt>
+            <dd><code>${h.expectedUrl}</code></dd>
+            <dt>Expected events</dt>
+            <dd>${h.expectedEvents.join(', ')}</dd>
+            <dt>Last delivery received</dt>
+            <dd>${h.lastDeliveryAt ? when(h.lastDeliveryAt) : 'none since start'}</dd>
+          </dl>
+          ${h.error ? html`<p class="notice bad" role="alert">Could not list the registrations at Vipps: ${h.error}</p>` : ''}
+          <h2 id="reg-heading">Registrations at Vipps</h2>
+          <table aria-labelledby="reg-heading">
+            <thead>
+              <tr>
+                <th scope="col">Id</th>
+                <th scope="col">URL</th>
+                <th scope="col">Events</th>
+                <th scope="col">Check</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                (h.registrations ?? []).length === 0
+                  ? html`<tr class="empty">
+                      <td colspan="4">None.</td>
+                    </tr>`
+                  : (h.registrations ?? []).map(
+                      (r) =>
+                        html`<tr>
+                          <td><code>${r.id}</code></td>
+                          <td><code>${r.url}</code></td>
+                          <td>${r.events.join(', ')}</td>
+                          <td>
+                            ${r.urlMatches ? badge('ok', 'this gateway') : badge('degraded', 'other URL')}${r.missingEvents.length ? html` ${badge('bad', `missing ${r.missingEvents.join(', ')}`)}` : ''}
+                          </td>
+                        </tr>`,
+                    )
+              }
+            </tbody>
+          </table>
+          <h2 id="fail-heading">Verification failures since start</h2>
+          <table aria-labelledby="fail-heading">
+            <thead>
+              <tr>
+                <th scope="col">Problem code</th>
+                <th scope="col" class="num">Count</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                failures.length === 0
+                  ? html`<tr class="empty">
+                      <td colspan="2">None.</td>
+                    </tr>`
+                  : failures.map(
+                      ([code, n]) =>
+                        html`<tr>
+                          <td><code>${code}</code></td>
+                          <td class="num">${n}</td>
+                        </tr>`,
+                    )
+              }
+            </tbody>
+          </table>
+          <h2 id="config-heading">Configuration</h2>
+          <table aria-labelledby="config-heading">
+            <thead>
+              <tr>
+                <th scope="col">Setting</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${config.map(
+                (c) =>
+                  html`<tr>
+                    <th scope="row"><code>${c.name}</code></th>
+                    <td>
+                      ${c.secret ? html`<span class="muted">${c.value === null ? 'not set' : '**** (secret, set)'}</span>` : (c.value ?? html`<span class="muted">not set</span>`)}
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`,
+      };
+    }),
+  );
+  return router;
+}
