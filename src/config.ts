@@ -14,6 +14,7 @@ import {
   url,
 } from './config/env-parsers';
 import { dataDir } from './config/data-dir';
+import { parseOperatorTokens, type OperatorTokenEntry } from './admin/operator-tokens';
 import { CredentialsFileError, loadCredentialsFile, type CredentialSet } from './vipps/credentials';
 
 export { ConfigError, ConfigErrors } from './config/env-parsers';
@@ -27,12 +28,6 @@ export interface Config {
   /** The exact URL registered with Vipps; its path is served and its host + path+query are signed. */
   readonly publicWebhookUrl: URL;
   readonly webhookSecrets: readonly string[];
-  /** VIPPS_WEBHOOK_SECRETS_FILE: more secrets, one a line, re-read when the file changes (issue 15). */
-  readonly webhookSecretsFile: string | undefined;
-  /** WEBHOOK_PATH: where the gateway listens; default PUBLIC_WEBHOOK_URL's path (a proxy may strip a prefix). */
-  readonly webhookPath: string;
-  /** WEBHOOK_REGISTRATION_CHECK_S: how often the registrations at Vipps are checked (0 = only at start). */
-  readonly webhookRegistrationCheckS: number;
   readonly webhookClockSkewS: number;
   readonly checkinMaxAgeS: number;
   readonly lanesFile: string;
@@ -44,6 +39,11 @@ export interface Config {
   /** CHANNEL_DEGRADED_AFTER_S: /readyz names lanes with a lane message undelivered for longer. */
   readonly channelDegradedAfterS: number;
   readonly adminToken: string | undefined;
+  /** The admin listener (src/admin/server.ts): ADMIN_HOST (default 127.0.0.1), ADMIN_PORT (default 8081, 0 when PORT=0). */
+  readonly adminHost: string;
+  readonly adminPort: number;
+  /** OPERATOR_TOKENS: `label:token` or `label:sha256:<hex>` entries (src/admin/operator-tokens.ts). */
+  readonly operatorTokens: readonly OperatorTokenEntry[];
   readonly vipps: {
     readonly env: VippsEnv;
     /** Sandbox with no VIPPS_BASE_URL: the gateway runs the emulator in-process on EMULATOR_PORT. */
@@ -133,24 +133,10 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
   if (!publicWebhookUrl) report(new ConfigError('PUBLIC_WEBHOOK_URL', 'the https URL registered with Vipps'));
 
   const webhookSecrets = list(env, 'VIPPS_WEBHOOK_SECRETS');
-  const webhookSecretsFile = optional(env, 'VIPPS_WEBHOOK_SECRETS_FILE');
   // In the sandbox the gateway registers its webhook with the built-in emulator at start and adds that secret.
-  if (
-    vippsEnv !== 'sandbox' &&
-    webhookSecrets.length === 0 &&
-    webhookSecretsFile === undefined &&
-    options.requireWebhookSecrets !== false
-  ) {
-    report(
-      new ConfigError(
-        'VIPPS_WEBHOOK_SECRETS',
-        'one or more comma-separated webhook secrets (or VIPPS_WEBHOOK_SECRETS_FILE)',
-      ),
-    );
+  if (vippsEnv !== 'sandbox' && webhookSecrets.length === 0 && options.requireWebhookSecrets !== false) {
+    report(new ConfigError('VIPPS_WEBHOOK_SECRETS', 'one or more comma-separated webhook secrets'));
   }
-  const webhookPath = str(env, 'WEBHOOK_PATH', publicWebhookUrl?.pathname ?? '/webhooks/vipps');
-  if (!webhookPath.startsWith('/'))
-    report(new ConfigError('WEBHOOK_PATH', 'a path starting with / (default: PUBLIC_WEBHOOK_URL\'s path)', webhookPath));
 
   const clientId = optional(env, 'VIPPS_CLIENT_ID');
   const clientSecret = optional(env, 'VIPPS_CLIENT_SECRET');
@@ -226,9 +212,6 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     // Unset only when a problem was reported: loadConfig throws before this value is seen.
     publicWebhookUrl: publicWebhookUrl ?? new URL('https://unset.invalid/'),
     webhookSecrets,
-    webhookSecretsFile,
-    webhookPath,
-    webhookRegistrationCheckS: int(env, 'WEBHOOK_REGISTRATION_CHECK_S', 3600, 0, 7 * 86_400),
     webhookClockSkewS: int(env, 'VIPPS_WEBHOOK_CLOCK_SKEW_S', 300, 1, 3600),
     checkinMaxAgeS: int(env, 'CHECKIN_MAX_AGE_S', 120, 1, 900),
     lanesFile: str(env, 'LANES_FILE', './lanes.yaml'),
@@ -239,6 +222,10 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     queueMaxAttempts: int(env, 'QUEUE_MAX_ATTEMPTS', 10, 1, 1000),
     channelDegradedAfterS: int(env, 'CHANNEL_DEGRADED_AFTER_S', 60, 1, 86_400),
     adminToken: optional(env, 'ADMIN_TOKEN'),
+    adminHost: str(env, 'ADMIN_HOST', '127.0.0.1'),
+    // PORT=0 (tests, benchmarks, a second sandbox) makes the admin port any free one too unless it is given.
+    adminPort: int(env, 'ADMIN_PORT', port === 0 ? 0 : 8081, 0, 65535),
+    operatorTokens: operatorTokens(env),
     publicWebhookUrlDefaulted: optional(env, 'PUBLIC_WEBHOOK_URL') === undefined,
     channelSecret: (name: string) => (/^[A-Z_][A-Z0-9_]*$/.test(name) ? optional(env, name) : undefined),
     vipps: {
@@ -332,6 +319,19 @@ function readCredentialsFile(
     );
     return [];
   }
+}
+
+/** OPERATOR_TOKENS; a malformed entry is reported by position and label, never with its token. */
+function operatorTokens(env: Env): OperatorTokenEntry[] {
+  const { entries, problems } = parseOperatorTokens(optional(env, 'OPERATOR_TOKENS'));
+  if (problems.length > 0)
+    report(
+      new ConfigError(
+        'OPERATOR_TOKENS',
+        `comma-separated label:token (16+ characters) or label:sha256:<64 hex> entries; ${problems.join('; ')}`,
+      ),
+    );
+  return entries;
 }
 
 /** WORKER_LEASE_S (default 15) and WORKER_LEASE_HEARTBEAT_S (default a third of it, always shorter). */

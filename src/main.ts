@@ -1,6 +1,6 @@
 // Composition root: config → adapters → HTTP app and/or worker; signals stay in the CLI. The only module
 // that picks adapters.
-import { mergedSecrets, watchSecretsFile } from './intake/webhook-secrets-file';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Router } from 'express';
 import type { Config } from './config';
@@ -8,7 +8,12 @@ import { systemClock, type Clock } from './clock';
 import { createLogger, registerSecret, type Logger } from './log';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createApp } from './http/app';
-import { adminRouter } from './http/admin';
+import { createAdminServices, type AdminServices } from './admin/services';
+import { adminUrlFor, bindAdminServer, createAdminApp } from './admin/server';
+import { createOperatorAuth } from './admin/auth';
+import { ensureLocalToken } from './admin/local-token';
+import { refreshAdminGauges } from './admin/scrape-gauges';
+import { createWebhookActivity } from './admin/webhook-health';
 import { createLocalPayments } from './settlement/payments-api';
 import { requestRefund } from './settlement/refund-request';
 import { loadSession } from './store/sessions-repo';
@@ -59,6 +64,9 @@ export interface Gateway {
   /** Base URL the HTTP server listens on. */
   readonly url: string;
   readonly port: number;
+  /** The admin listener's base URL (ADMIN_HOST/ADMIN_PORT; roles serve and all), undefined for `work`. */
+  readonly adminUrl: string | undefined;
+  readonly adminPort: number | undefined;
   /** The URL Vipps signs deliveries for (PUBLIC_WEBHOOK_URL, or the bound port's in the sandbox). */
   readonly publicWebhookUrl: URL;
   readonly queue: Queue;
@@ -116,6 +124,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
   registerSecret(config.vipps.clientSecret);
   registerSecret(config.vipps.subscriptionKey);
   registerSecret(config.adminToken);
+  for (const t of config.operatorTokens) registerSecret(t.plain);
   for (const k of config.controllerJwt.keys) registerSecret(k);
 
   const closers: Array<() => Promise<void>> = [];
@@ -149,6 +158,10 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       draining = true;
       await bound.close();
     });
+    // The admin listener (src/admin/server.ts) is bound as early as the public one: a port in use stops the start.
+    const adminBound =
+      role === 'work' ? undefined : await bindAdminServer(config.adminPort, config.adminHost);
+    if (adminBound) closers.unshift(() => adminBound.close());
     const publicWebhookUrl = config.publicWebhookUrlDefaulted
       ? new URL(`http://127.0.0.1:${bound.port}${config.publicWebhookUrl.pathname}`)
       : config.publicWebhookUrl;
@@ -184,19 +197,13 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     });
 
     const webhookSecrets = [...config.webhookSecrets];
-    // VIPPS_WEBHOOK_SECRETS_FILE: re-read on change, so a rotated registration's secret works without a restart.
-    const secretsFile =
-      config.webhookSecretsFile === undefined || role === 'work'
-        ? undefined
-        : await watchSecretsFile(config.webhookSecretsFile, { logger });
-    if (secretsFile) closers.push(async () => secretsFile.close());
     if (config.vipps.env === 'sandbox' && role !== 'work') {
       webhookSecrets.push(
         ...(await autoRegisterSandboxWebhooks({
           vipps,
           lanes: lanes.current(),
           url: publicWebhookUrl,
-          configuredSecrets: config.webhookSecrets.length + (secretsFile?.current().length ?? 0),
+          configuredSecrets: config.webhookSecrets.length,
           embedded: config.vipps.embeddedEmulator,
           logger,
         })),
@@ -246,8 +253,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     if (role !== 'work') {
       const webhook: WebhookRouterDeps = {
         publicUrl: publicWebhookUrl,
-        listenPath: config.webhookPath,
-        secrets: mergedSecrets(webhookSecrets, secretsFile),
+        secrets: () => webhookSecrets,
         skewS: config.webhookClockSkewS,
         clock,
         lanes: () => lanes.current(),
@@ -291,10 +297,38 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       // Only a process that runs the settlement works it at once; a `serve` process leaves it to the workers.
       runOnce: () => settlements?.runOnce() ?? Promise.resolve(null),
     });
-    routers.push(
-      adminRouter({ queue, adminToken: config.adminToken, payments }),
-      ...(options.extraRouters ?? []),
-    );
+    routers.push(...(options.extraRouters ?? []));
+
+    // The admin API's services, shared by its JSON routes, the console and the dead-letter/outbox routes.
+    const webhookActivity = createWebhookActivity(publicWebhookUrl.pathname, clock);
+    let adminServices: AdminServices | undefined;
+    if (adminBound) {
+      const localToken = await ensureLocalToken(config.dataDir);
+      registerSecret(localToken);
+      adminServices = createAdminServices({
+        db: store.db,
+        queue,
+        lanes: () => lanes.current(),
+        clock,
+        logger,
+        metrics,
+        config,
+        vipps,
+        payments,
+        publicWebhookUrl: () => publicWebhookUrl,
+        webhookActivity,
+        verifyOperatorToken: createOperatorAuth({
+          operatorTokens: config.operatorTokens,
+          adminToken: config.adminToken,
+          localToken,
+        }),
+      });
+      // Routers under /admin (after the operator check) and routers with their own login (the console):
+      // dead letters and outbox routes go into adminRouters, the console into consoleRouters.
+      const adminRouters: Router[] = [];
+      const consoleRouters: Router[] = [];
+      adminBound.attach(createAdminApp({ services: adminServices, adminRouters, routers: consoleRouters }));
+    }
 
     let worker: Worker | undefined;
     if (role !== 'serve') {
@@ -392,16 +426,25 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         metrics.queueDepth.set({ state: 'in_flight' }, s.inFlight);
         metrics.queueDepth.set({ state: 'delayed' }, s.delayed);
         metrics.queueDepth.set({ state: 'dead' }, s.dead);
+        await refreshAdminGauges(store.db, lanes.current(), metrics, clock.now(), s.dead);
       },
     });
     const fast = webhookFastPath;
-    bound.attach(fast ? (req, res) => fast(req, res, () => app(req, res)) : app);
+    const served = fast
+      ? (req: IncomingMessage, res: ServerResponse) => fast(req, res, () => app(req, res))
+      : app;
+    // Verified deliveries (2xx on the webhook path) are timed for the admin API's webhook health.
+    bound.attach((req, res) => {
+      webhookActivity.observe(req, res);
+      return served(req, res);
+    });
     lanes.watchSighup(process);
     closers.unshift(async () => lanes.unwatch());
 
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${bound.port}`;
-    const adminHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    await store.lock?.updateLockInfo({ adminUrl: `http://${adminHost}:${bound.port}` });
+    const adminUrl = adminBound ? adminUrlFor(config.adminHost, adminBound.port) : undefined;
+    // The CLI on this host finds the admin listener here (queue stats, lanes status, payments, …).
+    if (adminUrl) await store.lock?.updateLockInfo({ adminUrl });
     logger.info('gateway listening', {
       url,
       role,
@@ -410,6 +453,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       queue: config.queue,
       store: config.store,
       emulatorUrl: emulator?.url,
+      adminUrl,
       lanes: lanes.current().size,
     });
 
@@ -417,6 +461,8 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     return {
       url,
       port: bound.port,
+      adminUrl,
+      adminPort: adminBound?.port,
       publicWebhookUrl,
       queue,
       lanes,

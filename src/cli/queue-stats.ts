@@ -3,7 +3,7 @@
 import { loadConfig } from '../config';
 import { silentLogger } from '../log';
 import { systemClock } from '../clock';
-import { readDataDirLock } from '../store/data-dir-lock';
+import { authHeaders, findRunningAdmin } from '../admin/cli-access';
 import { openEmbeddedStore } from '../store/open-embedded';
 import { PostgresQueue } from '../queue/postgres-queue';
 import { formatQueueStats } from '../queue/queue-stats';
@@ -16,13 +16,11 @@ export const queueStatsCommand: Command = {
   usage: 'queue stats',
   async run(_args, io) {
     const config = loadConfig(io.env);
-    const holder = await readDataDirLock(config.dataDir);
-    if (holder?.adminUrl) {
-      const res = await fetch(`${holder.adminUrl}/admin/queue/stats`, {
-        headers: config.adminToken ? { authorization: `Bearer ${config.adminToken}` } : {},
-      });
+    const holder = await findRunningAdmin(config);
+    if (holder) {
+      const res = await fetch(`${holder.url}/admin/queue/stats`, { headers: authHeaders(holder.token) });
       if (!res.ok) {
-        io.err(`the running gateway (pid ${holder.pid}) answered ${res.status} at ${holder.adminUrl}`);
+        io.err(`the running gateway (pid ${holder.pid}) answered ${res.status} at ${holder.url}`);
         return EXIT_FAILURE;
       }
       io.out(formatQueueStats((await res.json()) as QueueStats));

@@ -1,37 +1,15 @@
-// Admin endpoints for payments (behind adminGuard: loopback and ADMIN_TOKEN): what `checkin-gateway payments
-// …` calls on the running gateway, so the CLI works while the gateway owns the embedded store.
-import express, { Router, type Request, type Response } from 'express';
+// Admin endpoints for payments, on the admin listener behind requireOperator (src/admin/server.ts): what
+// `checkin-gateway payments …` calls on the running gateway (under /admin, kept for the CLI), and the same
+// routes under /admin/v1. A refund is audited with the operator token's label.
+import express, { Router, type Request } from 'express';
 import type { PaymentsApi } from '../settlement/payments-api';
 import { REFUND_ID_PATTERN } from '../settlement/refund-request';
 import type { SettlementFilter } from '../store/settlements-repo';
+import type { AuditEntry } from '../admin/audit';
+import { operatorOf } from '../admin/auth';
+import { count, instant, QueryError, text, withQuery } from '../admin/query-params';
 import { answerRefund } from './refund-answer';
 import { sendProblem } from './problem';
-
-class QueryError extends Error {}
-
-function text(q: Request['query'], name: string): string | undefined {
-  const v = q[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v === '') throw new QueryError(`${name} must be given once, not empty`);
-  return v;
-}
-
-function instant(q: Request['query'], name: string): Date | undefined {
-  const v = text(q, name);
-  if (v === undefined) return undefined;
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms))
-    throw new QueryError(`${name} must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z`);
-  return new Date(ms);
-}
-
-function count(q: Request['query'], name: string, max: number): number | undefined {
-  const v = text(q, name);
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) > max)
-    throw new QueryError(`${name} must be an integer from 0 to ${max}`);
-  return Number(v);
-}
 
 /** The filter of `GET /admin/payments` and `POST /admin/payments/reconcile` (query string). */
 export function paymentsFilter(q: Request['query']): SettlementFilter {
@@ -53,50 +31,59 @@ export function paymentsFilter(q: Request['query']): SettlementFilter {
   };
 }
 
-function badRequest(res: Response, detail: string): void {
-  sendProblem(res, { status: 400, code: 'invalid_query', title: 'The request is invalid', detail });
+export interface AdminPaymentsOptions {
+  /** Where the routes live: `/admin` (the CLI's paths) or `/admin/v1`. */
+  readonly prefix: string;
+  /** Records mutating calls (refund, settle, reconcile) in the audit trail. */
+  readonly audit?: (entry: AuditEntry) => Promise<void>;
 }
 
-export function adminPaymentsRouter(payments: PaymentsApi): Router {
+export function adminPaymentsRouter(payments: PaymentsApi, options: AdminPaymentsOptions): Router {
+  const { prefix } = options;
+  const audit = options.audit ?? (() => Promise.resolve());
   const router = Router();
-  const guarded =
-    (fn: (req: Request, res: Response) => Promise<void>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await fn(req, res);
-      } catch (err) {
-        if (err instanceof QueryError) return badRequest(res, err.message);
-        throw err;
-      }
-    };
+  const guarded = withQuery;
   router.get(
-    '/admin/payments',
+    `${prefix}/payments`,
     guarded(async (req, res) => {
       res.json({ payments: await payments.list(paymentsFilter(req.query)) });
     }),
   );
   router.post(
-    '/admin/payments/settle',
+    `${prefix}/payments/settle`,
     guarded(async (req, res) => {
       const reference = text(req.query, 'reference');
-      res.json(await payments.settle(reference));
+      const result = await payments.settle(reference);
+      await audit({
+        operator: operatorOf(res),
+        action: 'payment.settle',
+        target: reference ?? null,
+        outcome: 'ok',
+        detail: { due: result.due },
+      });
+      res.json(result);
     }),
   );
   router.post(
-    '/admin/payments/reconcile',
+    `${prefix}/payments/reconcile`,
     guarded(async (req, res) => {
       const { since, until, laneId } = paymentsFilter(req.query);
-      res.json(
-        await payments.reconcile({
-          ...(since ? { since } : {}),
-          ...(until ? { until } : {}),
-          ...(laneId ? { laneId } : {}),
-        }),
-      );
+      const report = await payments.reconcile({
+        ...(since ? { since } : {}),
+        ...(until ? { until } : {}),
+        ...(laneId ? { laneId } : {}),
+      });
+      await audit({
+        operator: operatorOf(res),
+        action: 'payment.reconcile',
+        target: laneId ?? null,
+        outcome: 'ok',
+      });
+      res.json(report);
     }),
   );
   router.get(
-    '/admin/payments/:reference',
+    `${prefix}/payments/:reference`,
     guarded(async (req, res) => {
       const detail = await payments.show(String(req.params['reference']));
       if (!detail)
@@ -105,7 +92,7 @@ export function adminPaymentsRouter(payments: PaymentsApi): Router {
     }),
   );
   router.post(
-    '/admin/payments/:reference/refund',
+    `${prefix}/payments/:reference/refund`,
     express.json({ limit: '4kb' }),
     guarded(async (req, res) => {
       const reference = String(req.params['reference']);
@@ -121,14 +108,25 @@ export function adminPaymentsRouter(payments: PaymentsApi): Router {
         errors.push('refundId must be 1-64 of A-Z a-z 0-9 . _ : -');
       if (reason !== undefined && reason !== null && (typeof reason !== 'string' || reason.length > 200))
         errors.push('reason must be a string of at most 200 characters');
-      if (errors.length > 0)
+      if (errors.length > 0) {
+        await audit({
+          operator: operatorOf(res),
+          action: 'payment.refund',
+          target: reference,
+          outcome: 'invalid',
+          detail: { errors },
+        });
         return sendProblem(res, {
           status: 422,
           code: 'invalid_body',
           title: 'The request body is invalid',
           detail: errors.join('; '),
         });
-      const by = typeof operator === 'string' && /^[\w.@-]{1,64}$/.test(operator) ? operator : 'cli';
+      }
+      // The token's label names who asked; the CLI's `operator` body field is kept as a note of the client.
+      const label = operatorOf(res);
+      const client = typeof operator === 'string' && /^[\w.@-]{1,64}$/.test(operator) ? operator : null;
+      const by = client && client !== label ? `${label}/${client}` : label;
       const r = await payments.refund(
         reference,
         {
@@ -138,6 +136,13 @@ export function adminPaymentsRouter(payments: PaymentsApi): Router {
         },
         `operator:${by}`,
       );
+      await audit({
+        operator: label,
+        action: 'payment.refund',
+        target: reference,
+        outcome: r.kind,
+        detail: { refundId, amount, ...(client ? { client } : {}) },
+      });
       answerRefund(res, r, reference);
     }),
   );

@@ -16,6 +16,15 @@ export interface Metrics extends SettlementMetrics {
   readonly sessionsEnded: Counter<'kind' | 'state'>;
   /** Vipps API calls by operation and status class. */
   readonly vippsCalls: Counter<'operation' | 'status'>;
+  /** Sessions not yet final, by lane kind and state (refreshed before a scrape, src/admin/scrape-gauges.ts). */
+  readonly sessionsActive: Gauge<'kind' | 'state'>;
+  /** Lane messages not yet delivered (nor failed), by controller channel type. */
+  readonly outboxBacklog: Gauge<'channel'>;
+  readonly outboxOldestUndeliveredSeconds: Gauge<'channel'>;
+  /** Dead letters kept for an operator, by kind: intake, job, lane-message. */
+  readonly deadLetters: Gauge<'kind'>;
+  /** Mutating admin calls by action and outcome (src/admin/audit.ts). */
+  readonly adminActions: Counter<'action' | 'outcome'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -87,6 +96,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'checkin_vipps_calls_total',
       help: 'Calls to Vipps APIs by operation and HTTP status',
       labelNames: ['operation', 'status'],
+      registers,
+    }),
+    sessionsActive: new Gauge({
+      name: 'checkin_sessions_active',
+      help: 'Lane sessions not yet final, by lane kind and state',
+      labelNames: ['kind', 'state'],
+      registers,
+    }),
+    outboxBacklog: new Gauge({
+      name: 'checkin_outbox_backlog',
+      help: 'Lane messages waiting for delivery, by controller channel',
+      labelNames: ['channel'],
+      registers,
+    }),
+    outboxOldestUndeliveredSeconds: new Gauge({
+      name: 'checkin_outbox_oldest_undelivered_seconds',
+      help: 'Age of the oldest lane message waiting for delivery, by controller channel (0 when none)',
+      labelNames: ['channel'],
+      registers,
+    }),
+    deadLetters: new Gauge({
+      name: 'checkin_dead_letters',
+      help: 'Dead letters kept for an operator, by kind (intake, job, lane-message)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    adminActions: new Counter({
+      name: 'checkin_admin_actions_total',
+      help: 'Mutating admin API calls, by action and outcome',
+      labelNames: ['action', 'outcome'],
       registers,
     }),
   };

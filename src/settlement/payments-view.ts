@@ -83,12 +83,25 @@ interface OutboxRow {
 export async function showPayment(sql: Sql, reference: string, now: Date): Promise<PaymentDetail | null> {
   const s = await loadSettlement(sql, reference);
   if (!s) return null;
+  const timeline = await sessionTimeline(sql, s.sessionId, reference);
+  return { payment: paymentRow(s, now), settlement: s, timeline };
+}
+
+/**
+ * A session's whole timeline, oldest first: its steps, every ePayment call for its reference and the lane
+ * messages sent (also the admin API's session detail, src/admin/sessions-query.ts).
+ */
+export async function sessionTimeline(
+  sql: Sql,
+  sessionId: string,
+  reference: string,
+): Promise<TimelineEntry[]> {
   const [history, calls, outbox] = await Promise.all([
-    sessionHistory(sql, s.sessionId),
+    sessionHistory(sql, sessionId),
     listPaymentCalls(sql, reference),
     sql.query<OutboxRow>(
       `SELECT id, message, delivered_at, failed_at, attempts FROM outbox WHERE message->>'sessionId' = $1 ORDER BY seq`,
-      [s.sessionId],
+      [sessionId],
     ),
   ]);
   const timeline: TimelineEntry[] = [
@@ -122,5 +135,5 @@ export async function showPayment(sql: Sql, reference: string, now: Date): Promi
       },
     })),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  return { payment: paymentRow(s, now), settlement: s, timeline };
+  return timeline;
 }

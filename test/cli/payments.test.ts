@@ -26,7 +26,8 @@ describe('payments commands', () => {
     });
     paid = await e2e.scan('vend-cli');
     await e2e.final(paid);
-  });
+    // A real DATA_DIR (PGlite on disk) starts in seconds on an idle machine, far slower on a loaded one.
+  }, 120_000);
   afterAll(async () => {
     await e2e.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -102,7 +103,7 @@ describe('payments commands', () => {
   });
 
   it('the admin API answers bad input with its exact problem and changes nothing', async () => {
-    const bad = await fetch(`${e2e.gateway.url}/admin/payments?since=yesterday`);
+    const bad = await e2e.admin(`/admin/payments?since=yesterday`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
       type: 'https://checkin-gateway.dev/problems/invalid_query',
@@ -111,7 +112,7 @@ describe('payments commands', () => {
       code: 'invalid_query',
       detail: 'since must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z',
     });
-    const refund = await fetch(`${e2e.gateway.url}/admin/payments/${paid.reference}/refund`, {
+    const refund = await e2e.admin(`/admin/payments/${paid.reference}/refund`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ amount: -5, refundId: 'x y' }),
@@ -122,13 +123,13 @@ describe('payments commands', () => {
       detail:
         'amount must be a positive integer of minor units; refundId must be 1-64 of A-Z a-z 0-9 . _ : -',
     });
-    const unknown = await fetch(`${e2e.gateway.url}/admin/payments/cgnope-000000000000/refund`, {
+    const unknown = await e2e.admin(`/admin/payments/cgnope-000000000000/refund`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ amount: 100, refundId: 'r-1' }),
     });
     expect(unknown.status).toBe(404);
-    const shown = (await (await fetch(`${e2e.gateway.url}/admin/payments/${paid.reference}`)).json()) as {
+    const shown = (await (await e2e.admin(`/admin/payments/${paid.reference}`)).json()) as {
       settlement: { refunds: unknown[] };
     };
     expect(shown.settlement.refunds).toEqual([]);

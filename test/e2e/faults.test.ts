@@ -81,12 +81,12 @@ describe('end to end: emulator faults at 30%', () => {
     // Money a session handed over is settled by its settlement's runner, on its own passes.
     await waitFor(
       async () => {
-        const res = await fetch(`${e2e.gateway.url}/admin/payments?outstanding=true`);
+        const res = await e2e.admin(`/admin/payments?outstanding=true`);
         return ((await res.json()) as { payments: unknown[] }).payments.length === 0 ? true : undefined;
       },
       { timeoutMs: 30_000, what: 'every settlement to finish' },
     );
-    const settlements = (await (await fetch(`${e2e.gateway.url}/admin/payments`)).json()) as {
+    const settlements = (await (await e2e.admin(`/admin/payments`)).json()) as {
       payments: { status: string }[];
     };
     expect(settlements.payments.map((p) => p.status)).toEqual(CASES.map(() => 'settled'));

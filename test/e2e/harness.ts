@@ -80,6 +80,10 @@ export interface E2e {
   epaymentEvents(reference: string): Promise<Record<string, unknown>[]>;
   /** POSTs `body` to the gateway's webhook route, signed as Vipps signs it with the registered secret. */
   postWebhook(body: string): Promise<Response>;
+  /** The gateway's admin listener (its URL, ADMIN_TOKEN as the Bearer token; label `admin`). */
+  admin(p: string, init?: RequestInit): Promise<Response>;
+  /** The ADMIN_TOKEN the gateway was started with. */
+  readonly adminToken: string;
   /** Waits until no job is ready or in flight (the admin endpoint): what was queued so far was handled. */
   queueIdle(): Promise<{ readonly dead: number }>;
   close(): Promise<void>;
@@ -97,6 +101,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
   const lanesFile = path.join(dir, 'lanes.yaml');
   await writeFile(lanesFile, lanesYaml(options.lanes));
   const jwtSecret = randomBytes(24).toString('hex');
+  const adminToken = randomBytes(24).toString('hex');
   const config = loadConfig({
     VIPPS_ENV: 'sandbox',
     DATA_DIR: options.dataDir ?? 'memory://',
@@ -104,6 +109,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     EMULATOR_PORT: '0',
     LANES_FILE: lanesFile,
     CONTROLLER_JWT_KEYS: `hs256:${jwtSecret}`,
+    ADMIN_TOKEN: adminToken,
   });
   const gateway = await startGateway(config, {
     logger: silentLogger(),
@@ -199,10 +205,22 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       const secret = gateway.webhookSecrets[0] ?? '';
       return sendSigned(url, signedRequest({ url, secret, body, date: new Date() }));
     },
+    adminToken,
+    admin: (p, init = {}) =>
+      fetch(`${gateway.adminUrl ?? ''}${p}`, {
+        ...init,
+        headers: {
+          ...(init.headers as Record<string, string> | undefined),
+          authorization: `Bearer ${adminToken}`,
+        },
+      }),
     queueIdle() {
       return waitFor(
         async () => {
-          const stats = (await (await fetch(`${gateway.url}/admin/queue/stats`)).json()) as {
+          const res = await fetch(`${gateway.adminUrl ?? ''}/admin/queue/stats`, {
+            headers: { authorization: `Bearer ${adminToken}` },
+          });
+          const stats = (await res.json()) as {
             ready: number;
             inFlight: number;
             dead: number;

@@ -29,7 +29,7 @@ describe('settlement over HTTP against the emulator', () => {
   afterAll(() => e2e.close());
 
   async function detail(reference: string): Promise<PaymentDetail> {
-    const res = await fetch(`${e2e.gateway.url}/admin/payments/${reference}`);
+    const res = await e2e.admin(`/admin/payments/${reference}`);
     expect(res.status).toBe(200);
     return (await res.json()) as PaymentDetail;
   }
@@ -231,7 +231,7 @@ describe('settlement over HTTP against the emulator', () => {
       expect(ended.payment).toMatchObject({ status: 'needs-attention', reason: 'cancel-deadline-passed' });
       const metrics = await (await fetch(`${e2e.gateway.url}/metrics`)).text();
       expect(metrics).toMatch(/^checkin_settlement_needs_attention [1-9]/m);
-      const outstanding = await (await fetch(`${e2e.gateway.url}/admin/payments?outstanding=true`)).json();
+      const outstanding = await (await e2e.admin(`/admin/payments?outstanding=true`)).json();
       expect(
         (outstanding as { payments: { reference: string }[] }).payments.map((p) => p.reference),
       ).toContain(s.reference);

@@ -27,7 +27,7 @@ function app() {
     metrics: createMetrics({ defaultMetrics: false }),
     trustProxy: false,
     readiness: [],
-    routers: [adminRouter({ queue: createMemoryQueue(), adminToken: undefined }), controller],
+    routers: [adminRouter({ queue: createMemoryQueue() }), controller],
   });
 }
 

@@ -10,7 +10,7 @@ import type { PaymentDetail, PaymentRow } from '../../settlement/payments-view';
 import type { ReconcileReport } from '../../settlement/reconcile';
 import type { RefundResult } from '../../settlement/refund-request';
 import { createSettlementRunner } from '../../settlement/runner';
-import { readDataDirLock } from '../../store/data-dir-lock';
+import { findRunningAdmin } from '../../admin/cli-access';
 import { openStore } from '../../store/open-store';
 import type { SettlementFilter } from '../../store/settlements-repo';
 import { createVippsClient } from '../../vipps';
@@ -59,8 +59,8 @@ export async function withPayments<T>(
 ): Promise<T> {
   const config = loadConfig(env, { requireWebhookSecrets: false });
   if (config.store === 'pglite') {
-    const holder = await readDataDirLock(config.dataDir);
-    if (holder?.adminUrl) return fn(remotePayments(holder.adminUrl, config.adminToken), config);
+    const holder = await findRunningAdmin(config);
+    if (holder) return fn(remotePayments(holder.url, holder.token), config);
   }
   const store = await openStore(config);
   try {

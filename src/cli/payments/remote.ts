@@ -1,4 +1,5 @@
-// The payments API of a running gateway, over its admin endpoints (src/http/admin-payments.ts).
+// The payments API of a running gateway, over its admin listener's endpoints (src/http/admin-payments.ts;
+// the URL and token come from src/admin/cli-access.ts).
 import type { SettleResult } from '../../settlement/payments-api';
 import type { PaymentDetail, PaymentRow } from '../../settlement/payments-view';
 import type { ReconcileReport } from '../../settlement/reconcile';
