@@ -54,7 +54,7 @@ export async function e2eSplitBench(): Promise<string> {
   const cores = availableParallelism();
   const dir = await mkdtemp(path.join(tmpdir(), 'cg-bench-e2e-split-'));
 
-  const emulator = await startEmulator({ maxDeliveryRecords: 1_000 });
+  const emulator = await startEmulator({ maxDeliveryRecords: 1_000, allowHttp: true });
   const created = new Map<string, number>();
   emulator.events.on('payment', (p: Payment, e: PaymentEvent) => {
     if (e.name === 'CREATED') created.set(p.reference, performance.timeOrigin + performance.now());

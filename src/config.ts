@@ -28,6 +28,12 @@ export interface Config {
   /** The exact URL registered with Vipps; its path is served and its host + path+query are signed. */
   readonly publicWebhookUrl: URL;
   readonly webhookSecrets: readonly string[];
+  /** VIPPS_WEBHOOK_SECRETS_FILE: more secrets, one a line, re-read when the file changes (issue 15). */
+  readonly webhookSecretsFile: string | undefined;
+  /** WEBHOOK_PATH: where the gateway listens; default PUBLIC_WEBHOOK_URL's path (a proxy may strip a prefix). */
+  readonly webhookPath: string;
+  /** WEBHOOK_REGISTRATION_CHECK_S: how often the registrations at Vipps are checked (0 = only at start). */
+  readonly webhookRegistrationCheckS: number;
   readonly webhookClockSkewS: number;
   readonly checkinMaxAgeS: number;
   readonly lanesFile: string;
@@ -133,10 +139,24 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
   if (!publicWebhookUrl) report(new ConfigError('PUBLIC_WEBHOOK_URL', 'the https URL registered with Vipps'));
 
   const webhookSecrets = list(env, 'VIPPS_WEBHOOK_SECRETS');
+  const webhookSecretsFile = optional(env, 'VIPPS_WEBHOOK_SECRETS_FILE');
   // In the sandbox the gateway registers its webhook with the built-in emulator at start and adds that secret.
-  if (vippsEnv !== 'sandbox' && webhookSecrets.length === 0 && options.requireWebhookSecrets !== false) {
-    report(new ConfigError('VIPPS_WEBHOOK_SECRETS', 'one or more comma-separated webhook secrets'));
+  if (
+    vippsEnv !== 'sandbox' &&
+    webhookSecrets.length === 0 &&
+    webhookSecretsFile === undefined &&
+    options.requireWebhookSecrets !== false
+  ) {
+    report(
+      new ConfigError(
+        'VIPPS_WEBHOOK_SECRETS',
+        'one or more comma-separated webhook secrets (or VIPPS_WEBHOOK_SECRETS_FILE)',
+      ),
+    );
   }
+  const webhookPath = str(env, 'WEBHOOK_PATH', publicWebhookUrl?.pathname ?? '/webhooks/vipps');
+  if (!webhookPath.startsWith('/'))
+    report(new ConfigError('WEBHOOK_PATH', 'a path starting with / (default: PUBLIC_WEBHOOK_URL\'s path)', webhookPath));
 
   const clientId = optional(env, 'VIPPS_CLIENT_ID');
   const clientSecret = optional(env, 'VIPPS_CLIENT_SECRET');
@@ -212,6 +232,9 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     // Unset only when a problem was reported: loadConfig throws before this value is seen.
     publicWebhookUrl: publicWebhookUrl ?? new URL('https://unset.invalid/'),
     webhookSecrets,
+    webhookSecretsFile,
+    webhookPath,
+    webhookRegistrationCheckS: int(env, 'WEBHOOK_REGISTRATION_CHECK_S', 3600, 0, 7 * 86_400),
     webhookClockSkewS: int(env, 'VIPPS_WEBHOOK_CLOCK_SKEW_S', 300, 1, 3600),
     checkinMaxAgeS: int(env, 'CHECKIN_MAX_AGE_S', 120, 1, 900),
     lanesFile: str(env, 'LANES_FILE', './lanes.yaml'),

@@ -1,5 +1,6 @@
 // Composition root: config → adapters → HTTP app and/or worker; signals stay in the CLI. The only module
 // that picks adapters.
+import { mergedSecrets, watchSecretsFile } from './intake/webhook-secrets-file';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Router } from 'express';
@@ -197,13 +198,19 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     });
 
     const webhookSecrets = [...config.webhookSecrets];
+    // VIPPS_WEBHOOK_SECRETS_FILE: re-read on change, so a rotated registration's secret works without a restart.
+    const secretsFile =
+      config.webhookSecretsFile === undefined || role === 'work'
+        ? undefined
+        : await watchSecretsFile(config.webhookSecretsFile, { logger });
+    if (secretsFile) closers.push(async () => secretsFile.close());
     if (config.vipps.env === 'sandbox' && role !== 'work') {
       webhookSecrets.push(
         ...(await autoRegisterSandboxWebhooks({
           vipps,
           lanes: lanes.current(),
           url: publicWebhookUrl,
-          configuredSecrets: config.webhookSecrets.length,
+          configuredSecrets: config.webhookSecrets.length + (secretsFile?.current().length ?? 0),
           embedded: config.vipps.embeddedEmulator,
           logger,
         })),
@@ -253,7 +260,8 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     if (role !== 'work') {
       const webhook: WebhookRouterDeps = {
         publicUrl: publicWebhookUrl,
-        secrets: () => webhookSecrets,
+        listenPath: config.webhookPath,
+        secrets: mergedSecrets(webhookSecrets, secretsFile),
         skewS: config.webhookClockSkewS,
         clock,
         lanes: () => lanes.current(),

@@ -109,7 +109,7 @@ describe('every configuration error in one run', () => {
       [
         '5 configuration errors (fix them all, then start again):',
         '  - PUBLIC_WEBHOOK_URL is required: expected the https URL registered with Vipps',
-        '  - VIPPS_WEBHOOK_SECRETS is required: expected one or more comma-separated webhook secrets',
+        '  - VIPPS_WEBHOOK_SECRETS is required: expected one or more comma-separated webhook secrets (or VIPPS_WEBHOOK_SECRETS_FILE)',
         '  - VIPPS_CLIENT_ID is required: expected the client id for VIPPS_ENV=production',
         '  - VIPPS_CLIENT_SECRET is required: expected the client secret for VIPPS_ENV=production',
         '  - VIPPS_SUBSCRIPTION_KEY is required: expected the subscription key for VIPPS_ENV=production',

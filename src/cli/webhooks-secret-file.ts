@@ -1,7 +1,8 @@
 // `--secret-file`: the webhook secret is shown once by Vipps (vipps-protocol.md §2), so it goes either to the
 // operator's terminal or to a file only the owner can read. The file is created before registering, so a path
 // that already exists is refused before a registration whose secret would have nowhere to go is made.
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 export interface SecretFile {
   readonly path: string;
@@ -41,4 +42,54 @@ export async function createSecretFile(path: string): Promise<SecretFile> {
       await rm(path, { force: true });
     },
   };
+}
+
+/** One entry `webhooks … --apply` keeps in VIPPS_WEBHOOK_SECRETS_FILE. */
+export interface AppliedSecret {
+  readonly id: string;
+  readonly kind: string;
+  readonly msn: string;
+  readonly secret: string;
+}
+
+const HEADER =
+  '# Webhook secrets (VIPPS_WEBHOOK_SECRETS_FILE), one a line; the gateway re-reads this file when it changes.\n';
+const marker = (id: string): string => `# webhook ${id} `;
+
+/** Replaces the file in one rename (mode 0600), so the gateway never reads half of it. */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+async function readOrEmpty(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return HEADER;
+    throw e;
+  }
+}
+
+/** Adds a secret with a `# webhook <id> kind=… msn=…` line before it, so it can be removed by id later. */
+export async function addToSecretsFile(path: string, entry: AppliedSecret): Promise<void> {
+  let text = await readOrEmpty(path);
+  if (text !== '' && !text.endsWith('\n')) text += '\n';
+  await replaceFile(path, `${text}${marker(entry.id)}kind=${entry.kind} msn=${entry.msn}\n${entry.secret}\n`);
+}
+
+/** Removes the secret added for registration `id`; false when the file has none for it. */
+export async function removeFromSecretsFile(path: string, id: string): Promise<boolean> {
+  const lines = (await readOrEmpty(path)).split('\n');
+  const at = lines.findIndex((l) => l.startsWith(marker(id)));
+  if (at === -1) return false;
+  lines.splice(at, 2);
+  await replaceFile(path, lines.join('\n'));
+  return true;
 }

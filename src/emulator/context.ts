@@ -25,6 +25,12 @@ export interface EmulatorSettings {
   readonly strictQr: boolean;
   readonly maxRegistrationsPerEvent: number;
   readonly maxCheckinRegistrations: number;
+  /** Accept http:// registration URLs (Vipps: https only, §2). */
+  readonly allowHttpRegistrations: boolean;
+  /** Deliver a check-in to the partner-wide registration too when the sales unit has its own (Vipps: not). */
+  readonly checkinToAllRegistrations: boolean;
+  /** A failing delivery is retried until this long after its first attempt, on the emulator's clock (§1.5). */
+  readonly deliveryMaxAgeMs: number;
   /** Oldest delivery records are dropped past this many (benchmarks run long). */
   readonly maxDeliveryRecords: number;
   /** Overrides the base of `qrImageUrl` and `redirectUrl`; otherwise taken from the request's Host. */

@@ -1,5 +1,5 @@
 // Outgoing webhooks, sent the way Vipps sends them (vipps-protocol.md §1): to every registration of the MSN
-// subscribed to the event, signed per attempt (fresh x-ms-date and signature, §1.3), 10 s timeout, retried with
+// subscribed to the event (a check-in to one only), signed per attempt (fresh x-ms-date and signature, §1.3), 10 s timeout, retried with
 // backoff on non-2xx or timeout, in order per registration and payment: a failing delivery holds back later
 // ones for the same payment (§1.5). Every attempt is recorded and logged (never the body or the secret).
 import { randomUUID } from 'node:crypto';
@@ -11,8 +11,28 @@ import type { Logger } from '../log';
 import type { DeliveryRecord, EmulatorState, WebhookRegistration } from './state';
 import type { Timers } from './timers';
 
-/** Vipps's first steps (§1.5): ~2 s four times, then 60 s, 120 s, then hourly; the emulator stops after these. */
-export const VIPPS_RETRY_DELAYS_MS: readonly number[] = [2000, 2000, 2000, 2000, 60_000, 120_000, 3_600_000];
+const CHECKED_IN = 'user.checked-in.v1';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Vipps gives up on a delivery 7 days after its first attempt (§1.5). */
+export const DELIVERY_MAX_AGE_MS = 7 * DAY_MS;
+
+/**
+ * Vipps's schedule (§1.5, [KIT]): ~2 s for the first four attempts, then 60 s, 120 s, hourly up to attempt 29,
+ * then daily; together they span more than the 7 days after which a delivery is dropped.
+ */
+export const VIPPS_RETRY_DELAYS_MS: readonly number[] = [
+  2000,
+  2000,
+  2000,
+  2000,
+  60_000,
+  120_000,
+  ...Array<number>(29 - 7).fill(HOUR_MS),
+  ...Array<number>(7).fill(DAY_MS),
+];
 
 export interface DeliveryDeps {
   readonly state: EmulatorState;
@@ -22,6 +42,10 @@ export interface DeliveryDeps {
   readonly timers: Timers;
   readonly fetch: typeof fetch;
   readonly delaysMs: readonly number[];
+  /** Age (emulator clock, from the first attempt) after which a failing delivery is dropped. */
+  readonly maxAgeMs: number;
+  /** Check-ins go to partner-wide registrations even when the sales unit has its own (not as Vipps). */
+  readonly checkinToAll: boolean;
   readonly timeoutMs: number;
   readonly maxRecords: number;
 }
@@ -125,11 +149,14 @@ export function createDeliveries(deps: DeliveryDeps): Deliveries {
   }
 
   async function deliver(m: Message): Promise<void> {
+    const firstAt = deps.clock.now().getTime();
     for (let attempt = 1; !closed; attempt++) {
       if (await attemptOnce(m, attempt)) return;
       const delay = deps.delaysMs[attempt - 1];
-      // Vipps stops after its schedule (7 days); the emulator stops after the configured delays.
-      if (delay === undefined || !deps.state.webhooks.has(m.registration.id)) {
+      // Vipps drops a delivery 7 days after its first attempt, measured here on the emulator's clock (a test
+      // moves it on); the emulator also stops after the configured delays.
+      const tooOld = deps.clock.now().getTime() - firstAt >= deps.maxAgeMs;
+      if (delay === undefined || tooOld || !deps.state.webhooks.has(m.registration.id)) {
         deps.logger.warn('emulator: webhook delivery given up', {
           webhookId: m.webhookId,
           event: m.event,
@@ -157,9 +184,14 @@ export function createDeliveries(deps: DeliveryDeps): Deliveries {
     publish(event, msn, body, reference) {
       if (closed) return;
       const text = JSON.stringify(body);
-      for (const registration of deps.state.webhooks.values()) {
-        if (registration.msn !== undefined && registration.msn !== msn) continue;
-        if (!registration.events.includes(event)) continue;
+      const receivers = [...deps.state.webhooks.values()].filter(
+        (r) => (r.msn === undefined || r.msn === msn) && r.events.includes(event),
+      );
+      // A check-in goes to one registration: the sales unit's own wins over a partner-wide one ([DOCS], §2).
+      const ownCheckin =
+        event === CHECKED_IN && !deps.checkinToAll && receivers.some((r) => r.msn !== undefined);
+      for (const registration of receivers) {
+        if (ownCheckin && registration.msn === undefined) continue;
         const m: Message = { webhookId: randomUUID(), registration, event, body: text, reference };
         // Ordered per registration and payment; other events (check-ins) do not wait for each other.
         const key = `${registration.id}|${reference ?? m.webhookId}`;

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../log';
 import type { EmulatorContext, EmulatorSettings } from './context';
 import { controlRouter } from './control-routes';
-import { createDeliveries, VIPPS_RETRY_DELAYS_MS } from './deliveries';
+import { createDeliveries, DELIVERY_MAX_AGE_MS, VIPPS_RETRY_DELAYS_MS } from './deliveries';
 import { epaymentRouter } from './epayment-routes';
 import { faultInjector, seededRandom } from './faults';
 import { VIPPS_DEADLINES } from './payment-rules';
@@ -31,8 +31,11 @@ export interface EmulatorOptions {
   readonly logger?: Logger;
   /** Base of `qrImageUrl` / `redirectUrl`; default: the Host the caller used. */
   readonly publicBaseUrl?: string;
-  /** Delays between delivery attempts; attempts = delays + 1. Default: Vipps's first steps (deliveries.ts). */
-  readonly deliveryRetry?: { readonly delaysMs: readonly number[] };
+  /**
+   * Delays between delivery attempts (attempts = delays + 1; default Vipps's schedule, deliveries.ts) and the
+   * age on the emulator's clock after which a failing delivery is dropped (default 7 days, as Vipps, §1.5).
+   */
+  readonly deliveryRetry?: { readonly delaysMs?: readonly number[]; readonly maxAgeMs?: number };
   /** Per delivery attempt; default 10 000 (Vipps's limit, §1.5). */
   readonly deliveryTimeoutMs?: number;
   /** Access-token lifetime in seconds; default 3600 (test environment). */
@@ -47,8 +50,15 @@ export interface EmulatorOptions {
   readonly rateLimits?: { readonly modificationsPerMin?: number; readonly readsPerMin?: number };
   /** Scans of QR codes never created ⇒ 404 (default false: any merchantQrId can be scanned). */
   readonly strictQr?: boolean;
-  /** Registrations per event per sales unit; defaults 25 and, for `user.checked-in.v1`, unlimited (see README). */
+  /** Registrations per event per sales unit; defaults 25 and, for `user.checked-in.v1`, 1 (as Vipps, §2). */
   readonly webhookLimits?: { readonly perEvent?: number; readonly checkedIn?: number };
+  /** Accept http:// registration URLs; default false (Vipps: https only). The sandbox and tests pass true. */
+  readonly allowHttp?: boolean;
+  /**
+   * Deliver each check-in to the partner-wide registration as well as the sales unit's own; default false
+   * (Vipps: the sales-unit registration wins, only one receives it).
+   */
+  readonly checkinToAllRegistrations?: boolean;
   /** Seed of the RNG behind fault rates; default 1. */
   readonly seed?: number;
   /**
@@ -106,7 +116,10 @@ function settingsFrom(o: EmulatorOptions): EmulatorSettings {
     deliveryTimeoutMs: o.deliveryTimeoutMs ?? 10_000,
     strictQr: o.strictQr ?? false,
     maxRegistrationsPerEvent: o.webhookLimits?.perEvent ?? 25,
-    maxCheckinRegistrations: o.webhookLimits?.checkedIn ?? Number.POSITIVE_INFINITY,
+    maxCheckinRegistrations: o.webhookLimits?.checkedIn ?? 1,
+    allowHttpRegistrations: o.allowHttp ?? false,
+    checkinToAllRegistrations: o.checkinToAllRegistrations ?? false,
+    deliveryMaxAgeMs: o.deliveryRetry?.maxAgeMs ?? DELIVERY_MAX_AGE_MS,
     maxDeliveryRecords: o.maxDeliveryRecords ?? 10_000,
     publicBaseUrl: o.publicBaseUrl,
     deadlines: {
@@ -132,6 +145,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     timers,
     fetch: options.fetch ?? globalThis.fetch,
     delaysMs: settings.deliveryDelaysMs,
+    maxAgeMs: settings.deliveryMaxAgeMs,
+    checkinToAll: settings.checkinToAllRegistrations,
     timeoutMs: settings.deliveryTimeoutMs,
     maxRecords: settings.maxDeliveryRecords,
   });

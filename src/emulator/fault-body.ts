@@ -106,8 +106,9 @@ export function parseFault(body: unknown): { fault: Fault; seed?: number } | { e
   if (rawCode !== undefined && errorCode === undefined)
     errors.push('errorCode must be a string of 4 or 5 digits, e.g. "6160"');
   if (typeof succeedThenFail !== 'boolean') errors.push('succeedThenFail must be a boolean');
-  else if (succeedThenFail && api !== 'epayment')
-    errors.push('succeedThenFail is for ePayment calls: give api epayment or an operation');
+  // Also for webhook registrations: "Vipps stored it, the answer with its secret was lost" (issue 15).
+  else if (succeedThenFail && api !== 'epayment' && api !== 'webhooks')
+    errors.push('succeedThenFail is for ePayment calls and webhook registrations: give api epayment or webhooks');
   if (errors.length > 0) return { errors };
   const fault: Fault = {
     api,

@@ -12,6 +12,13 @@ export const EMULATOR_USAGE = `Usage: checkin-gateway emulator [options]
   --approve-after-ms N   simulated customer approves/rejects after N ms (default 50)
   --token-ttl-s N        access token lifetime in seconds (default 3600)
   --strict-qr            scans of QR codes never created answer 404
+  --allow-http           accept http:// webhook registration URLs (Vipps: https only)
+  --checkin-registrations N
+                         user.checked-in.v1 registrations allowed per sales unit (default 1, as Vipps)
+  --checkin-to-all-registrations
+                         deliver check-ins to the partner-wide registration too (Vipps: the sales unit's wins)
+  --delivery-max-age-ms N
+                         drop a failing webhook delivery N ms after its first attempt (default 7 days)
   --seed N               seed of the fault RNG (default 1)`;
 
 export class EmulatorUsageError extends Error {
@@ -76,6 +83,24 @@ export function parseEmulatorArgs(
         break;
       case '--strict-qr':
         options.strictQr = true;
+        break;
+      case '--allow-http':
+        options.allowHttp = true;
+        break;
+      case '--checkin-registrations':
+        options.webhookLimits = {
+          ...options.webhookLimits,
+          checkedIn: intFlag('checkin-registrations', value(), 1, 1000),
+        };
+        break;
+      case '--checkin-to-all-registrations':
+        options.checkinToAllRegistrations = true;
+        break;
+      case '--delivery-max-age-ms':
+        options.deliveryRetry = {
+          ...options.deliveryRetry,
+          maxAgeMs: intFlag('delivery-max-age-ms', value(), 1, 30 * 86_400_000),
+        };
         break;
       default:
         throw new EmulatorUsageError(`Unknown option ${flag}`);

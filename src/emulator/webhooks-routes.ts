@@ -24,10 +24,14 @@ export const KNOWN_EVENTS: readonly string[] = [
 ];
 const CHECKED_IN = 'user.checked-in.v1';
 
-function validUrl(v: unknown): string {
-  // http is allowed too (unlike Vipps): the emulator delivers to local servers.
-  if (typeof v !== 'string' || !URL.canParse(v) || !['http:', 'https:'].includes(new URL(v).protocol))
-    throw EmulatedApiError.field('url', 'url must be an absolute http(s) URL.');
+function validUrl(v: unknown, allowHttp: boolean): string {
+  // Vipps delivers only to https (§2); `allowHttp` (the sandbox, tests) lets the emulator reach local servers.
+  const schemes = allowHttp ? ['http:', 'https:'] : ['https:'];
+  if (typeof v !== 'string' || !URL.canParse(v) || !schemes.includes(new URL(v).protocol))
+    throw EmulatedApiError.field(
+      'url',
+      allowHttp ? 'url must be an absolute http(s) URL.' : 'url must be an absolute https URL.',
+    );
   return v;
 }
 
@@ -50,7 +54,7 @@ export function webhooksRouter(ctx: EmulatorContext): Router {
 
   router.post(BASE, (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const url = validUrl(body['url']);
+    const url = validUrl(body['url'], ctx.settings.allowHttpRegistrations);
     const events = validEvents(body['events']);
     const msn = scope(req.get('Merchant-Serial-Number'));
     const mine = [...ctx.state.webhooks.values()].filter((w) => w.msn === msn);

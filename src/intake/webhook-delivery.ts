@@ -14,9 +14,21 @@ export function verifyDelivery(
   rawBody: Buffer,
 ): VerifyResult {
   return verifyWebhook(
-    { method: 'POST', pathAndQuery, headers, rawBody },
+    { method: 'POST', pathAndQuery: signedPathAndQuery(deps, pathAndQuery), headers, rawBody },
     { publicUrl: deps.publicUrl, secrets: deps.secrets(), skewS: deps.skewS, now: deps.clock.now() },
   );
+}
+
+/**
+ * Behind a proxy that strips a prefix (WEBHOOK_PATH ≠ PUBLIC_WEBHOOK_URL's path), the request arrives at the
+ * listening path but Vipps signed the public one: check it as if it had arrived there, query included.
+ */
+function signedPathAndQuery(deps: WebhookRouterDeps, pathAndQuery: string): string {
+  const listen = deps.listenPath;
+  if (listen === undefined || listen === deps.publicUrl.pathname) return pathAndQuery;
+  const q = pathAndQuery.indexOf('?');
+  const path = q === -1 ? pathAndQuery : pathAndQuery.slice(0, q);
+  return path === listen ? deps.publicUrl.pathname + (q === -1 ? '' : pathAndQuery.slice(q)) : pathAndQuery;
 }
 
 /** Counts a request by outcome and observes its latency from `started` (performance.now()). */

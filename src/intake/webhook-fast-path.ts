@@ -50,7 +50,7 @@ function readBody(req: IncomingMessage, done: (err: Error | undefined, body: Buf
 }
 
 export function createWebhookFastPath(deps: WebhookRouterDeps): FastPath {
-  const path = deps.publicUrl.pathname;
+  const path = deps.listenPath ?? deps.publicUrl.pathname;
   return (req, res, express) => {
     if (!takes(req, path)) return express();
     const started = performance.now();

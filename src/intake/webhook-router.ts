@@ -21,6 +21,11 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export interface WebhookRouterDeps extends IntakeDeps {
   /** PUBLIC_WEBHOOK_URL: its path is served, its host and path+query are what Vipps signs. */
   readonly publicUrl: URL;
+  /**
+   * WEBHOOK_PATH: the path served when a proxy in front strips a prefix of PUBLIC_WEBHOOK_URL's path; the
+   * signature is still checked over PUBLIC_WEBHOOK_URL's path (issue 15). Default: PUBLIC_WEBHOOK_URL's path.
+   */
+  readonly listenPath?: string;
   /** Read per request: the sandbox adds the emulator's secret after start, rotation adds/removes secrets. */
   readonly secrets: () => readonly string[];
   /** VIPPS_WEBHOOK_CLOCK_SKEW_S. */
@@ -60,7 +65,7 @@ export function bodyError(err: unknown): { status: number; code: string; title: 
 
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const router = express.Router();
-  const path = deps.publicUrl.pathname;
+  const path = deps.listenPath ?? deps.publicUrl.pathname;
   // Raw bytes on this route only: the signature covers the exact bytes (vipps-protocol.md §1.2 step 1).
   // No inflation: Vipps does not compress requests, and a signed hash of compressed bytes is not what §1.2 says.
   const parser = express.raw({ type: () => true, limit: MAX_BODY_BYTES, inflate: false });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../log';
 import { registerSecret } from '../log';
-import { DEFAULT_WEBHOOK_EVENTS } from '../vipps/webhook-events';
+import { eventsOfKind, WEBHOOK_KINDS } from '../vipps/webhook-events';
 import type { Clock } from '../clock';
 import type { Lane, LaneRegistry } from '../lanes/lane';
 import type { VippsClient } from '../vipps/client';
@@ -37,6 +37,8 @@ export async function startEmbeddedEmulator(options: {
 }): Promise<StartedEmulator> {
   return startEmulator({
     ...(options.stateFile === undefined ? {} : { stateFile: options.stateFile }),
+    // The sandbox gateway listens on plain http on this machine; Vipps itself would refuse such a URL.
+    allowHttp: true,
     ...options.overrides,
     port: options.port,
     host: '127.0.0.1',
@@ -46,7 +48,8 @@ export async function startEmbeddedEmulator(options: {
 }
 
 /**
- * Registers `url` for every MSN of the lanes with the sandbox Vipps and returns the secrets. Registrations
+ * Registers `url` for every MSN of the lanes with the sandbox Vipps, once for check-ins and once for ePayment
+ * events, and returns the secrets. Registrations
  * for the same URL left by an earlier run (an external emulator outlives the gateway) are replaced; with
  * `replaceLoopback` (the built-in emulator, whose saved state keeps registrations) so are those an earlier run
  * on another local port left, which would otherwise be retried against a port nobody listens on.
@@ -65,13 +68,12 @@ export async function registerSandboxWebhooks(
       if (w.url === url.href || (options.replaceLoopback && sameLoopbackRoute(w.url, url)))
         await vipps.webhooks.delete({ msn, id: w.id });
     }
-    const { secret } = await vipps.webhooks.register({
-      msn,
-      url: url.href,
-      events: [...DEFAULT_WEBHOOK_EVENTS],
-    });
-    registerSecret(secret);
-    secrets.push(secret);
+    // Two registrations per sales unit, as in production (issue 15): check-ins and ePayment events.
+    for (const kind of WEBHOOK_KINDS) {
+      const { secret } = await vipps.webhooks.register({ msn, url: url.href, events: [...eventsOfKind(kind)] });
+      registerSecret(secret);
+      secrets.push(secret);
+    }
   }
   return secrets;
 }
@@ -101,7 +103,7 @@ export async function autoRegisterSandboxWebhooks(o: {
   const secrets = await registerSandboxWebhooks(o.vipps, o.lanes, o.url, { replaceLoopback: o.embedded });
   o.logger.info('sandbox: registered the webhook with the sandbox Vipps', {
     publicWebhookUrl: o.url.href,
-    salesUnits: secrets.length,
+    salesUnits: secrets.length / WEBHOOK_KINDS.length,
     ...(o.configuredSecrets > 0 ? { alsoAccepted: 'VIPPS_WEBHOOK_SECRETS' } : {}),
   });
   return secrets;

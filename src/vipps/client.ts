@@ -129,7 +129,12 @@ export function createVippsClient(options: VippsClientOptions): VippsClient {
     },
     webhooks: {
       register: async (input, opts) => {
-        const registration = await transport.execute(webhooks.registerWebhook(input), opts);
+        // Never retried: the POST has no idempotency, so a retry after a lost answer would meet the stored
+        // registration (one check-in registration per sales unit) and its secret would be lost (issue 15).
+        const registration = await transport.execute(webhooks.registerWebhook(input), {
+          ...opts,
+          maxAttempts: 1,
+        });
         registerSecret(registration.secret);
         return registration;
       },

@@ -62,6 +62,11 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** Overrides the transport's overall deadline for this call, in ms. */
   readonly deadlineMs?: number;
+  /**
+   * Overrides the retry policy's attempts for this call: 1 = never retried (a webhook registration, whose
+   * retry after a lost answer would hide the stored registration's secret).
+   */
+  readonly maxAttempts?: number;
 }
 
 export class VippsTransport {
@@ -161,7 +166,7 @@ export class VippsTransport {
       if (!error.retryable || error.kind === 'deadline' || error.kind === 'aborted') throw error;
       lastError = error;
       failures += 1;
-      if (attempts >= this.policy.maxAttempts) throw error;
+      if (attempts >= (options.maxAttempts ?? this.policy.maxAttempts)) throw error;
       const waitMs =
         (error instanceof VippsApiError ? error.retryAfterMs : undefined) ??
         backoffMs(this.policy, failures, this.random);

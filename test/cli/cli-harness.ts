@@ -31,7 +31,7 @@ export interface CliHarness {
 export async function startCliHarness(
   options: Parameters<typeof startEmulator>[0] = {},
 ): Promise<CliHarness> {
-  const emulator = await startEmulator({ port: 0, ...options });
+  const emulator = await startEmulator({ port: 0, allowHttp: true, ...options });
   const env = {
     VIPPS_ENV: 'sandbox',
     VIPPS_BASE_URL: emulator.url,

@@ -1,5 +1,6 @@
 // Outgoing webhooks (vipps-protocol.md §1, §1.5, §3, §6.5): signed per attempt and verified here by the
 // gateway's own verifier, retried with a fresh x-ms-date, ordered per payment, bounded by a timeout.
+import { DELIVERY_MAX_AGE_MS, VIPPS_RETRY_DELAYS_MS } from '../../src/emulator/deliveries';
 import type { DeliveryRecord } from '../../src/emulator/state';
 import {
   createBody,
@@ -174,14 +175,39 @@ describe('emulator webhook deliveries', () => {
     expect((await deliveries()).map((d) => d.status)).toEqual([503, 503]);
   });
 
-  it('delivers only to registrations of the event\u2019s MSN, plus partner-wide ones', async () => {
-    await setup();
+  // Three receivers: the MSN's own check-in registration, another MSN's, and a partner-wide one (no MSN).
+  async function threeRegistrations(): Promise<{ other: Receiver; partner: Receiver }> {
     const other = await startReceiver(h.clock, '/other');
     const partner = await startReceiver(h.clock, '/partner');
+    await register(h, receiver, ['user.checked-in.v1']);
+    await register(h, other, ['user.checked-in.v1'], '654321');
+    await register(h, partner, ['user.checked-in.v1'], '');
+    return { other, partner };
+  }
+
+  it('delivers a check-in to the sales unit\u2019s own registration only; partner-wide gets MSNs without one', async () => {
+    await setup();
+    const { other, partner } = await threeRegistrations();
     try {
-      await register(h, receiver, ['user.checked-in.v1']);
-      await register(h, other, ['user.checked-in.v1'], '654321');
-      await register(h, partner, ['user.checked-in.v1'], '');
+      await scan(h, {});
+      await h.emulator.awaitIdle();
+      // As Vipps: the sales-unit registration wins over the partner-wide one, one receiver per check-in.
+      expect([receiver.received.length, other.received.length, partner.received.length]).toEqual([1, 0, 0]);
+      await scan(h, { msn: '777777' });
+      await h.emulator.awaitIdle();
+      expect([receiver.received.length, other.received.length, partner.received.length]).toEqual([1, 0, 1]);
+      expect(partner.received[0]?.verification.ok).toBe(true);
+      expect(partner.received[0]?.json).toMatchObject({ msn: '777777' });
+    } finally {
+      await other.close();
+      await partner.close();
+    }
+  });
+
+  it('with checkinToAllRegistrations, delivers a check-in to the MSN\u2019s registration and the partner-wide one', async () => {
+    await setup({ checkinToAllRegistrations: true });
+    const { other, partner } = await threeRegistrations();
+    try {
       await scan(h, {});
       await h.emulator.awaitIdle();
       expect([receiver.received.length, other.received.length, partner.received.length]).toEqual([1, 0, 1]);
@@ -190,5 +216,33 @@ describe('emulator webhook deliveries', () => {
       await other.close();
       await partner.close();
     }
+  });
+
+  it('keeps retrying a failing delivery until 7 days after its first attempt on the emulator\u2019s clock', async () => {
+    // Many short delays, so only the age on the emulator's clock can end the retries.
+    await setup({ deliveryRetry: { delaysMs: Array<number>(50).fill(5) } });
+    await register(h, receiver, ['user.checked-in.v1']);
+    // The third attempt happens 7 days after the first on the emulator's clock: it is the last.
+    receiver.respond = (_d, index) => {
+      if (index === 2) h.clock.advance(7 * 24 * 3_600_000);
+      return 500;
+    };
+    await scan(h, {});
+    await h.emulator.awaitIdle();
+    const attempts = (await deliveries()).filter((d) => d.event === 'user.checked-in.v1');
+    // Stopped by the age, not by running out of delays (51 attempts allowed).
+    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 500],
+    ]);
+  });
+
+  it('spans Vipps\u2019s 7 days with its default schedule (2 s ×4, 60 s, 120 s, hourly to attempt 29, then daily)', () => {
+    const total = VIPPS_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(DELIVERY_MAX_AGE_MS);
+    expect(DELIVERY_MAX_AGE_MS).toBe(7 * 24 * 3_600_000);
+    expect(VIPPS_RETRY_DELAYS_MS.slice(0, 7)).toEqual([2000, 2000, 2000, 2000, 60_000, 120_000, 3_600_000]);
+    expect(VIPPS_RETRY_DELAYS_MS[28]).toBe(24 * 3_600_000);
   });
 });

@@ -96,7 +96,7 @@ describe('emulator fault bodies', () => {
     [{ api: 'epayment', status: 500, statuses: [500] }, 'give status or statuses, not both'],
     [
       { api: 'qr', succeedThenFail: true },
-      'succeedThenFail is for ePayment calls: give api epayment or an operation',
+      'succeedThenFail is for ePayment calls and webhook registrations: give api epayment or webhooks',
     ],
     [{ operation: 'capture', succeedThenFail: 'yes' }, 'succeedThenFail must be a boolean'],
     [

@@ -26,7 +26,7 @@ export interface Harness {
 
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
   const clock = new FakeClock();
-  const emulator = createEmulator({ clock, approveAfterMs: 0, ...options });
+  const emulator = createEmulator({ clock, approveAfterMs: 0, allowHttp: true, ...options });
   const running = await emulator.listen(0);
   const token = async (): Promise<string> => {
     const res = await fetch(`${running.url}/accesstoken/get`, {

@@ -1,5 +1,4 @@
 // Webhooks API registration (vipps-protocol.md §2), scoped by Merchant-Serial-Number.
-import { createEmulator } from '../../src/emulator/emulator';
 import { startHarness, type Harness } from './helpers';
 
 describe('emulator Webhooks registration', () => {
@@ -38,7 +37,7 @@ describe('emulator Webhooks registration', () => {
       await registerAt({ url: 'http://127.0.0.1:9/a', events: ['user.checked-in.v1'] })
     ).json()) as { secret: string };
     const b = (await (
-      await registerAt({ url: 'http://127.0.0.1:9/b', events: ['user.checked-in.v1'] })
+      await registerAt({ url: 'http://127.0.0.1:9/b', events: ['epayments.payment.captured.v1'] })
     ).json()) as { secret: string };
     expect(a.secret).not.toBe(b.secret);
   });
@@ -89,35 +88,64 @@ describe('emulator Webhooks registration', () => {
     expect(res.status).toBe(404);
   });
 
-  it('enforces a configured limit of one user.checked-in.v1 registration per sales unit', async () => {
-    const strict = createEmulator({ webhookLimits: { checkedIn: 1 } });
-    const running = await strict.listen(0);
+  it('allows one user.checked-in.v1 registration per sales unit by default (as Vipps); partner-wide counts apart', async () => {
+    const first = await registerAt({ url: 'https://a.example/hook', events: ['user.checked-in.v1'] });
+    expect(first.status).toBe(201);
+    const second = await registerAt({
+      url: 'https://b.example/hook',
+      events: ['user.checked-in.v1', 'epayments.payment.captured.v1'],
+    });
+    expect(second.status).toBe(400);
+    expect(((await second.json()) as { extraDetails: unknown }).extraDetails).toEqual([
+      { name: 'events', reason: "At most 1 registrations for 'user.checked-in.v1' per sales unit." },
+    ]);
+    // Nothing half-stored by the refusal.
+    const list = (await (await h.api('/webhooks/v1/webhooks')).json()) as { webhooks: unknown[] };
+    expect(list.webhooks).toHaveLength(1);
+    // Another sales unit and the partner-wide scope each have their own one.
+    expect(
+      (await registerAt({ url: 'https://a.example/hook', events: ['user.checked-in.v1'] }, '654321')).status,
+    ).toBe(201);
+    expect(
+      (await registerAt({ url: 'https://a.example/hook', events: ['user.checked-in.v1'] }, '')).status,
+    ).toBe(201);
+  });
+
+  it('with webhookLimits.checkedIn, allows more check-in registrations per sales unit', async () => {
+    const relaxed = await startHarness({ webhookLimits: { checkedIn: 2 } });
     try {
-      const token = (await (
-        await fetch(`${running.url}/accesstoken/get`, {
-          method: 'POST',
-          headers: { client_id: 'a', client_secret: 'b', 'Ocp-Apim-Subscription-Key': 'k' },
-        })
-      ).json()) as { access_token: string };
-      const post = (): Promise<Response> =>
-        fetch(`${running.url}/webhooks/v1/webhooks`, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${token.access_token}`,
-            'Ocp-Apim-Subscription-Key': 'k',
-            'Merchant-Serial-Number': '123456',
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ url: 'http://127.0.0.1:9/a', events: ['user.checked-in.v1'] }),
-        });
-      expect((await post()).status).toBe(201);
-      const second = await post();
-      expect(second.status).toBe(400);
-      expect(((await second.json()) as { extraDetails: unknown }).extraDetails).toEqual([
-        { name: 'events', reason: "At most 1 registrations for 'user.checked-in.v1' per sales unit." },
+      const post = (url: string): Promise<Response> =>
+        relaxed.api('/webhooks/v1/webhooks', { body: { url, events: ['user.checked-in.v1'] } });
+      expect((await post('https://a.example/1')).status).toBe(201);
+      expect((await post('https://a.example/2')).status).toBe(201);
+      const third = await post('https://a.example/3');
+      expect(third.status).toBe(400);
+      expect(((await third.json()) as { extraDetails: unknown }).extraDetails).toEqual([
+        { name: 'events', reason: "At most 2 registrations for 'user.checked-in.v1' per sales unit." },
       ]);
+    } finally {
+      await relaxed.close();
+    }
+  });
+
+  it('refuses an http registration URL unless allowHttp (the sandbox and tests pass it)', async () => {
+    const strict = await startHarness({ allowHttp: false });
+    try {
+      const res = await strict.api('/webhooks/v1/webhooks', {
+        body: { url: 'http://127.0.0.1:9/hook', events: ['user.checked-in.v1'] },
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { extraDetails: unknown }).extraDetails).toEqual([
+        { name: 'url', reason: 'url must be an absolute https URL.' },
+      ]);
+      expect(strict.emulator.state.webhooks.size).toBe(0);
+      const https = await strict.api('/webhooks/v1/webhooks', {
+        body: { url: 'https://gateway.example/hook', events: ['user.checked-in.v1'] },
+      });
+      expect(https.status).toBe(201);
     } finally {
       await strict.close();
     }
+    // The harness passes allowHttp: true, so the registration at the top of this file was accepted.
   });
 });

@@ -120,7 +120,7 @@ describeWithServer('aws profile: two serve + two work processes, one worker SIGK
     scratch = await createScratchDatabase();
     fauxqs = await startFauxqs();
     queues = await fauxqs.newQueues({ visibilityTimeoutS: 5 });
-    emulator = await startEmulator({ port: 0, approveAfterMs: 20 });
+    emulator = await startEmulator({ port: 0, approveAfterMs: 20, allowHttp: true });
     proxy = await startRoundRobinProxy();
     const lanes = await writeLanesFile(MSN, LANES);
     lanesDir = lanes.dir;

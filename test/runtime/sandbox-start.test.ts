@@ -65,7 +65,7 @@ async function start(env: Record<string, string>, role: Role = 'all') {
 }
 
 async function externalEmulator(): Promise<StartedEmulator> {
-  const emulator = await startEmulator({ port: 0 });
+  const emulator = await startEmulator({ port: 0, allowHttp: true });
   running.push(emulator);
   return emulator;
 }
@@ -75,8 +75,9 @@ const HS = `hs256:${'k'.repeat(40)}`;
 describe('sandbox webhook registration', () => {
   it('registers with the built-in emulator even when VIPPS_WEBHOOK_SECRETS is set, and accepts both', async () => {
     const { gateway, lines } = await start({ VIPPS_WEBHOOK_SECRETS: 'my-own-secret' });
-    expect(gateway.emulator?.state.webhooks.size).toBe(1);
-    expect(gateway.webhookSecrets).toHaveLength(2);
+    // Two registrations per sales unit: check-ins and ePayment events (issue 15).
+    expect(gateway.emulator?.state.webhooks.size).toBe(2);
+    expect(gateway.webhookSecrets).toHaveLength(3);
     expect(gateway.webhookSecrets[0]).toBe('my-own-secret');
     expect(lines).toContainEqual(
       expect.objectContaining({
@@ -105,8 +106,8 @@ describe('sandbox webhook registration', () => {
   it('registers with an external emulator when VIPPS_WEBHOOK_SECRETS is unset', async () => {
     const emulator = await externalEmulator();
     const { gateway } = await start({ VIPPS_BASE_URL: emulator.url }, 'serve');
-    expect(emulator.state.webhooks.size).toBe(1);
-    expect(gateway.webhookSecrets).toHaveLength(1);
+    expect([...emulator.state.webhooks.values()].map((w) => w.events.length)).toEqual([1, 8]);
+    expect(gateway.webhookSecrets).toHaveLength(2);
   });
 });
 
