@@ -15,6 +15,7 @@ import { createOperatorAuth } from './admin/auth';
 import { ensureLocalToken } from './admin/local-token';
 import { refreshAdminGauges } from './admin/scrape-gauges';
 import { createWebhookActivity } from './admin/webhook-health';
+import { createDeadLetterOps } from './admin/dead-letters-mount';
 import { createLocalPayments } from './settlement/payments-api';
 import { requestRefund } from './settlement/refund-request';
 import { loadSession } from './store/sessions-repo';
@@ -333,7 +334,9 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       });
       // Routers under /admin (after the operator check) and routers with their own login (the console):
       // dead letters and outbox routes go into adminRouters, the console into consoleRouters.
-      const adminRouters: Router[] = [];
+      const deadLetterOps = createDeadLetterOps(adminServices.deps, () => worker?.outbox.wake());
+      closers.push(async () => deadLetterOps.close());
+      const adminRouters: Router[] = [...deadLetterOps.routers];
       const consoleRouters: Router[] = [];
       adminBound.attach(createAdminApp({ services: adminServices, adminRouters, routers: consoleRouters }));
     }
