@@ -12,8 +12,10 @@ export interface EmulatorSettings {
   readonly tokenTtlS: number;
   /** customerToken validity from the scan (§3: 15 minutes). */
   readonly customerTokenTtlMs: number;
-  /** Time a CREATED payment waits for the user before EXPIRED (§6.2: 10 minutes). */
+  /** Time a CREATED payment waits for the user before EXPIRED when `paymentTimeouts` is undefined (flat). */
   readonly userTimeoutMs: number;
+  /** §6.2: 5 minutes to open the payment, then 5 to approve it (payments.ts); undefined = flat userTimeoutMs. */
+  readonly paymentTimeouts: { readonly openMs: number; readonly approveMs: number } | undefined;
   /** Delay before the simulated customer approves/rejects when the scan did not say. */
   readonly approveAfterMs: number;
   /** §6.6: create/capture/cancel/refund per reference+MSN, get/events per reference+subscription key. */

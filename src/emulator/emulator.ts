@@ -40,8 +40,13 @@ export interface EmulatorOptions {
   readonly deliveryTimeoutMs?: number;
   /** Access-token lifetime in seconds; default 3600 (test environment). */
   readonly tokenTtlS?: number;
-  /** CREATED ⇒ EXPIRED after this; default 600 000 (§6.2). */
+  /**
+   * CREATED ⇒ EXPIRED after this flat time. Given, it relaxes the default of Vipps: 5 minutes to open the
+   * payment plus 5 to approve it once opened (`paymentTimeouts`, §6.2).
+   */
   readonly userTimeoutMs?: number;
+  /** The open and approve windows of a CREATED payment; default 300 000 each (ignored with userTimeoutMs). */
+  readonly paymentTimeouts?: { readonly openMs?: number; readonly approveMs?: number };
   /** Default delay of a simulated approve/reject; default 50. */
   readonly approveAfterMs?: number;
   /** customerToken lifetime; default 900 000 (§3). */
@@ -109,6 +114,13 @@ function settingsFrom(o: EmulatorOptions): EmulatorSettings {
     tokenTtlS: o.tokenTtlS ?? 3600,
     customerTokenTtlMs: o.customerTokenTtlMs ?? 15 * 60_000,
     userTimeoutMs: o.userTimeoutMs ?? 10 * 60_000,
+    paymentTimeouts:
+      o.userTimeoutMs === undefined
+        ? {
+            openMs: o.paymentTimeouts?.openMs ?? 5 * 60_000,
+            approveMs: o.paymentTimeouts?.approveMs ?? 5 * 60_000,
+          }
+        : undefined,
     approveAfterMs: o.approveAfterMs ?? 50,
     modificationsPerMin: o.rateLimits?.modificationsPerMin ?? 5,
     readsPerMin: o.rateLimits?.readsPerMin ?? 120,

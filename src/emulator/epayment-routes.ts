@@ -82,7 +82,7 @@ export function epaymentRouter(ctx: EmulatorContext): Router {
   router.post(`${BASE}/payments`, (req, res) => {
     const raw = (req.body as Record<string, unknown> | undefined)?.['reference'];
     modify(ctx, req, res, 'create', typeof raw === 'string' ? raw : '', (key) => {
-      const create = validateCreate(req.body);
+      const create = validateCreate(req.body, ctx.clock.now().getTime());
       const payment = payments.createPayment(ctx, msnOf(req), create, key, baseUrlOf(ctx, req));
       payment.createCalls = 1;
       // PUSH_MESSAGE answers without redirectUrl (§6.1).

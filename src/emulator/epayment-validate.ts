@@ -21,6 +21,8 @@ export interface CreateRequest {
     | { readonly kind: 'personalQr'; readonly value: string };
   readonly returnUrl?: string;
   readonly metadata?: Record<string, string>;
+  /** A long-living payment's own expiry (epoch ms): it replaces the 5 + 5 minutes user timeout. */
+  readonly expiresAt?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -106,7 +108,44 @@ function validateMetadata(v: unknown): Record<string, string> | undefined {
   return v as Record<string, string>;
 }
 
-export function validateCreate(body: unknown): CreateRequest {
+// `expiresAt` as the ePayment spec has it (@vippsmobilepay/sdk generated_types/epayment CreatePaymentRequest):
+// RFC 3339, "more than 10 minutes and less than 60 days in the future", "only combined with userFlow
+// PUSH_MESSAGE or QR", and "if ExpiresAt is set, receipt also must be set"; the codes are the published ones
+// (6110 too late, 6120 too soon, 6130 receipt required).
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const MIN_EXPIRY_MS = 10 * 60_000;
+const MAX_EXPIRY_MS = 60 * 24 * 60 * 60_000;
+
+function validateExpiresAt(body: Json, flow: CreateRequest['userFlow'], nowMs: number): number | undefined {
+  const v = body['expiresAt'];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || !RFC3339.test(v) || Number.isNaN(Date.parse(v)))
+    throw EmulatedApiError.field('expiresAt', 'The field ExpiresAt must be an RFC 3339 date and time.');
+  if (flow !== 'PUSH_MESSAGE' && flow !== 'QR')
+    throw EmulatedApiError.field(
+      'expiresAt',
+      'ExpiresAt can only be combined with userFlow PUSH_MESSAGE or QR.',
+    );
+  if (body['receipt'] === undefined || body['receipt'] === null)
+    throw coded(
+      '6130',
+      'Long living payments require a receipt',
+      'When expiresAt is set, receipt must be set.',
+    );
+  const at = Date.parse(v);
+  if (at - nowMs <= MIN_EXPIRY_MS)
+    throw coded(
+      '6120',
+      'Expiration date is too soon',
+      'expiresAt must be more than 10 minutes in the future.',
+    );
+  if (at - nowMs >= MAX_EXPIRY_MS)
+    throw coded('6110', 'Expiration date is too late', 'expiresAt must be less than 60 days in the future.');
+  return at;
+}
+
+/** `nowMs`: the emulator's clock, against which `expiresAt` is checked. */
+export function validateCreate(body: unknown, nowMs: number = Date.now()): CreateRequest {
   if (!isObject(body)) throw EmulatedApiError.field('body', 'The request body must be a JSON object.');
   const reference = validateReference(body['reference']);
   const amount = validateMoney(body['amount'], 'amount', 'create');
@@ -136,9 +175,7 @@ export function validateCreate(body: unknown): CreateRequest {
     (typeof description !== 'string' || description.length < 3 || description.length > 100)
   )
     throw EmulatedApiError.field('paymentDescription', 'paymentDescription must be 3-100 characters.');
-  // The emulator's sales units are not approved for long-living payments (§6.1 `expiresAt`).
-  if (body['expiresAt'] !== undefined)
-    throw coded('5050', 'Long-living payment not allowed', 'This sales unit is not approved for expiresAt.');
+  const expiresAt = validateExpiresAt(body, flow, nowMs);
   const metadata = validateMetadata(body['metadata']);
   return {
     reference,
@@ -148,6 +185,7 @@ export function validateCreate(body: unknown): CreateRequest {
     ...(customer ? { customer } : {}),
     ...(typeof returnUrl === 'string' ? { returnUrl } : {}),
     ...(metadata ? { metadata } : {}),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
   };
 }
 

@@ -8,7 +8,7 @@ import { html, type SafeHtml } from '../pay/html';
 import { sendProblem } from '../http/problem';
 import { moneyText } from '../money-text';
 import type { EmulatorContext } from './context';
-import { customerReject, forceApprove, settle } from './payments';
+import { customerReject, forceApprove, openPayment, settle } from './payments';
 import { paymentKey, type Payment } from './state';
 
 const BASE = '/emulator/v1/landing/:msn/:reference';
@@ -94,7 +94,11 @@ export function landingRouter(ctx: EmulatorContext): Router {
     const p = lookup(req.params.msn, req.params.reference);
     if (!p) return missing(res);
     // text/plain first: a client that accepts anything (*/*) gets the text it always got; a browser asks for HTML.
-    if (req.accepts(['text/plain', 'text/html']) === 'text/html') return landing(res, p);
+    if (req.accepts(['text/plain', 'text/html']) === 'text/html') {
+      // A browser showing the page is the customer opening the payment: the approve window starts (§6.2).
+      openPayment(ctx, p);
+      return landing(res, p);
+    }
     res.type('text/plain').send(`Emulated Vipps MobilePay: payment ${p.reference} is ${p.state}.\n`);
   });
 

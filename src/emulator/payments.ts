@@ -69,16 +69,48 @@ export function settle(ctx: EmulatorContext, p: Payment): void {
   else if (now >= p.expiresAt) transition(ctx, p, 'EXPIRED');
 }
 
-/** Real-time trigger for the same transitions, ignored once the payment was reset away. */
+/**
+ * Real-time trigger for the same transitions, ignored once the payment was reset away. An EXPIRED trigger is
+ * also ignored when the expiry moved later meanwhile (the customer opened the payment: openPayment).
+ */
 function schedule(
   ctx: EmulatorContext,
   p: Payment,
   delayMs: number,
   to: 'AUTHORIZED' | 'ABORTED' | 'EXPIRED',
 ): void {
+  const expiresAt = p.expiresAt;
   ctx.timers.after(delayMs, () => {
-    if (ctx.state.payments.get(paymentKey(p.msn, p.reference)) === p) transition(ctx, p, to);
+    if (ctx.state.payments.get(paymentKey(p.msn, p.reference)) !== p) return;
+    if (to === 'EXPIRED' && p.expiresAt > expiresAt) return;
+    transition(ctx, p, to);
   });
+}
+
+/**
+ * When a CREATED payment expires: "the user has 5 minutes to open the payment request, then 5 minutes to
+ * approve it" (https://developer.vippsmobilepay.com/docs/knowledge-base/timeouts), so before it is opened the
+ * expiry is 5 minutes after creation and once opened 5 minutes after the opening. `userTimeoutMs` given as an
+ * option relaxes this to one flat timeout (the emulator's earlier behaviour, 10 minutes by default).
+ */
+function expiryOf(ctx: EmulatorContext, createdAt: number, openedAt: number | undefined): number {
+  const split = ctx.settings.paymentTimeouts;
+  if (!split) return createdAt + ctx.settings.userTimeoutMs;
+  if (openedAt === undefined || openedAt > createdAt + split.openMs) return createdAt + split.openMs;
+  return openedAt + split.approveMs;
+}
+
+/**
+ * The customer opens the payment (in the app, or the landing page of a redirect flow): from now they have the
+ * approve window. No effect on a payment that is not CREATED, already opened, long-living or past its window.
+ */
+export function openPayment(ctx: EmulatorContext, p: Payment): void {
+  settle(ctx, p);
+  if (p.state !== 'CREATED' || p.openedAt !== undefined || p.longLiving) return;
+  const now = ctx.clock.now().getTime();
+  p.openedAt = now;
+  p.expiresAt = expiryOf(ctx, p.createdAt, now);
+  schedule(ctx, p, Math.max(0, p.expiresAt - now), 'EXPIRED');
 }
 
 /**
@@ -117,6 +149,7 @@ export function createPayment(
   } // Redirect and QR flows wait for the test approve endpoint or the user timeout.
 
   const now = ctx.clock.now().getTime();
+  const opened = behavior !== undefined;
   const afterMs = behavior?.afterMs ?? ctx.settings.approveAfterMs;
   const outcome =
     behavior?.action === 'approve'
@@ -143,12 +176,16 @@ export function createPayment(
     events: [],
     createCalls: 0,
     ...(outcome ? { outcome } : {}),
-    expiresAt: now + ctx.settings.userTimeoutMs,
+    // A customer who checked in (customerToken) or the simulated one of a push is in the app: it is open at
+    // once. A redirect or QR payment is opened by its landing page (openPayment).
+    ...(opened ? { openedAt: now } : {}),
+    ...(req.expiresAt === undefined ? {} : { longLiving: true }),
+    expiresAt: req.expiresAt ?? expiryOf(ctx, now, opened ? now : undefined),
   };
   ctx.state.payments.set(paymentKey(msn, req.reference), payment);
   record(ctx, payment, 'CREATED', payment.amount, idempotencyKey);
   if (outcome) schedule(ctx, payment, afterMs, outcome.state);
-  schedule(ctx, payment, ctx.settings.userTimeoutMs, 'EXPIRED');
+  schedule(ctx, payment, payment.expiresAt - now, 'EXPIRED');
   return payment;
 }
 

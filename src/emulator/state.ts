@@ -56,8 +56,12 @@ export interface Payment {
   createCalls: number;
   /** When the simulated customer acts (approve ⇒ AUTHORIZED, reject ⇒ ABORTED); absent = never. */
   outcome?: { readonly state: 'AUTHORIZED' | 'ABORTED'; readonly at: number };
-  /** When a still-CREATED payment becomes EXPIRED (the user timeout, §6.2). */
+  /** When a still-CREATED payment becomes EXPIRED (the user timeout, §6.2; payments.ts expiryOf). */
   expiresAt: number;
+  /** When the customer opened it (app or landing page); from then they have the approve window. */
+  openedAt?: number;
+  /** Created with `expiresAt` (a long-living payment): that instant is its expiry, opening changes nothing. */
+  longLiving?: boolean;
   /** When the reservation was made (AUTHORIZED); the capture, cancel and refund deadlines count from here. */
   authorizedAt?: number;
 }

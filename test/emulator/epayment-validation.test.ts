@@ -104,11 +104,11 @@ describe('emulator ePayment create validation', () => {
       'Metadata capacity exceeded',
     ],
     [
-      'expiresAt (long-living payments)',
+      'expiresAt without a receipt (long-living payments need one; payment-expiry.test.ts has the rest)',
       { expiresAt: '2030-01-01T00:00:00Z' },
       400,
-      '5050',
-      'Long-living payment not allowed',
+      '6130',
+      'Long living payments require a receipt',
     ],
   ])('answers %s with ErrorCode', async (_name, patch, status, code, title) => {
     const res = await create({ ...valid(), ...patch });
