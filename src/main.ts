@@ -16,6 +16,7 @@ import { ensureLocalToken } from './admin/local-token';
 import { refreshAdminGauges } from './admin/scrape-gauges';
 import { createWebhookActivity } from './admin/webhook-health';
 import { createDeadLetterOps } from './admin/dead-letters-mount';
+import { createConsole, type OperatorConsole } from './admin/console/console';
 import { createLocalPayments } from './settlement/payments-api';
 import { requestRefund } from './settlement/refund-request';
 import { loadSession } from './store/sessions-repo';
@@ -69,6 +70,8 @@ export interface Gateway {
   /** The admin listener's base URL (ADMIN_HOST/ADMIN_PORT; roles serve and all), undefined for `work`. */
   readonly adminUrl: string | undefined;
   readonly adminPort: number | undefined;
+  /** The operator console on the admin listener (login links, its live feed), undefined for `work`. */
+  readonly operatorConsole: OperatorConsole | undefined;
   /** The URL Vipps signs deliveries for (PUBLIC_WEBHOOK_URL, or the bound port's in the sandbox). */
   readonly publicWebhookUrl: URL;
   readonly queue: Queue;
@@ -311,6 +314,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     // The admin API's services, shared by its JSON routes, the console and the dead-letter/outbox routes.
     const webhookActivity = createWebhookActivity(publicWebhookUrl.pathname, clock);
     let adminServices: AdminServices | undefined;
+    let operatorConsole: OperatorConsole | undefined;
     if (adminBound) {
       const localToken = await ensureLocalToken(config.dataDir);
       registerSecret(localToken);
@@ -338,6 +342,11 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       closers.push(async () => deadLetterOps.close());
       const adminRouters: Router[] = [...deadLetterOps.routers];
       const consoleRouters: Router[] = [];
+      operatorConsole = createConsole({ services: adminServices, deadLetters: deadLetterOps.deadLetters });
+      consoleRouters.push(operatorConsole.router);
+      const running = operatorConsole;
+      // Before the admin listener closes: an open live stream (SSE) would hold it open.
+      closers.unshift(async () => running.close());
       adminBound.attach(createAdminApp({ services: adminServices, adminRouters, routers: consoleRouters }));
     }
 
@@ -467,6 +476,10 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       adminUrl,
       lanes: lanes.current().size,
     });
+    if (config.vipps.env === 'sandbox' && adminUrl && operatorConsole)
+      logger.info('sandbox: operator console; this login link works once, for 10 minutes', {
+        consoleUrl: operatorConsole.loginLink(adminUrl),
+      });
 
     let closing: Promise<void> | undefined;
     return {
@@ -474,6 +487,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       port: bound.port,
       adminUrl,
       adminPort: adminBound?.port,
+      operatorConsole,
       publicWebhookUrl,
       queue,
       lanes,
