@@ -183,7 +183,6 @@ describe('actions need the CSRF token', () => {
       what: 'the payment',
       timeoutMs: 15_000,
     });
-    const before = (await client.get(`/console/payments/${s.reference}`)).text;
     const res = await client.post(`/console/payments/${s.reference}/refund`, {
       amount: '100',
       refundId: 'console-test-1',
