@@ -186,6 +186,44 @@ describe('checkin-gateway doctor', () => {
       }
     });
 
+    it('VIPPS_CREDENTIALS_FILE: one line per sales unit whose keys get no token, and per lane without a set', async () => {
+      await makeHealthy();
+      const proxy = await startCredentialsProxy(h.emulator.url, RIGHT);
+      const file = join(dir, 'credentials.yaml');
+      const unit = (msn: string, p: string): string =>
+        `  "${msn}": { clientIdEnv: ${p}_ID, clientSecretEnv: ${p}_SECRET, subscriptionKeyEnv: ${p}_KEY }\n`;
+      const keys = { A_ID: 'a-id', A_KEY: 'a-key', B_ID: 'b-id', B_KEY: 'b-key' };
+      try {
+        await writeFile(file, `salesUnits:\n${unit(MSN, 'A')}${unit('654321', 'B')}`);
+        const env = { VIPPS_BASE_URL: proxy.url, VIPPS_CREDENTIALS_FILE: file, ...keys, A_SECRET: RIGHT };
+        const r = await h.run(['doctor'], { env: { ...env, B_SECRET: 'a-stale-secret' } });
+        expect(r.code).toBe(1);
+        const lines = r.out.split('\n');
+        expect(lines.slice(3, 5)).toEqual([
+          `FAIL vipps-token: VIPPS_CREDENTIALS_FILE: 1 of 2 credential sets obtain no access token from ${proxy.url}; 0 lane(s) have no credential set`,
+          expect.stringMatching(/^ {7}- salesUnits\.654321: .*HTTP 401 invalid_client/),
+        ]);
+        expect(r.out).not.toContain('a-stale-secret');
+        expect(lines[5]).toBe('skip webhooks: not run: needs Vipps credentials that obtain an access token');
+
+        const healthy = await h.run(['doctor'], { env: { ...env, B_SECRET: RIGHT } });
+        expect(healthy.out).toContain(
+          `ok   vipps-token: all 2 credential sets of VIPPS_CREDENTIALS_FILE obtain an access token from ${proxy.url}\n`,
+        );
+        expect(healthy.code).toBe(0);
+
+        await writeFile(file, `salesUnits:\n${unit('654321', 'B')}`);
+        const uncovered = await h.run(['doctor'], { env: { ...env, B_SECRET: RIGHT } });
+        expect(uncovered.code).toBe(1);
+        expect(uncovered.out).toContain(
+          `FAIL vipps-token: VIPPS_CREDENTIALS_FILE: 0 of 1 credential sets obtain no access token from ${proxy.url}; 2 lane(s) have no credential set\n` +
+            `       - lane "vend-oslo-1": MSN ${MSN} has no credentials in VIPPS_CREDENTIALS_FILE (${file})`,
+        );
+      } finally {
+        await proxy.close();
+      }
+    });
+
     it('no Vipps answering (emulator down): FAIL vipps-token saying what to check', async () => {
       await h.close();
       const r = await h.run(['doctor']);

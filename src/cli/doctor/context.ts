@@ -23,23 +23,52 @@ export interface DoctorContext {
   config(): Config;
   /** The lanes, or Unavailable. */
   lanes(): Promise<readonly Lane[]>;
-  /** An access token for the configured credentials (vipps-protocol.md §5), asked for once. */
-  obtainToken(): Promise<Loaded<TokenResponse>>;
+  /**
+   * An access token for each configured credential set (vipps-protocol.md §5): the single set of
+   * VIPPS_CLIENT_ID…, or each sales unit's / the partner's of VIPPS_CREDENTIALS_FILE. Asked for once.
+   */
+  obtainTokens(): Promise<readonly TokenAttempt[]>;
   /** A client for the configured Vipps environment whose credentials obtain a token, or Unavailable. */
   vipps(): Promise<VippsClient>;
+}
+
+export interface TokenAttempt {
+  /** `salesUnits.123456`, `partner`, or undefined for the single set. */
+  readonly label: string | undefined;
+  readonly result: Loaded<TokenResponse>;
 }
 
 // A doctor run should answer within seconds: a Vipps that does not answer is itself the finding.
 const VIPPS_TIMEOUTS = { timeoutMs: 5_000, deadlineMs: 10_000 } as const;
 
-// Outside the sandbox loadConfig requires all three; the sandbox client fills any unset one the same way.
-function credentialsOf(config: Config): VippsCredentials {
+interface CredentialTarget {
+  readonly label: string | undefined;
+  readonly credentials: VippsCredentials;
+  readonly msn?: string;
+}
+
+/** What to ask a token for: each set of VIPPS_CREDENTIALS_FILE (with one of its MSNs), else the single set. */
+function credentialTargets(config: Config): CredentialTarget[] {
   const v = config.vipps;
-  return {
-    clientId: v.clientId || SANDBOX_CREDENTIALS.clientId,
-    clientSecret: v.clientSecret || SANDBOX_CREDENTIALS.clientSecret,
-    subscriptionKey: v.subscriptionKey || SANDBOX_CREDENTIALS.subscriptionKey,
-  };
+  if (v.credentialSets.length > 0)
+    return v.credentialSets.map((set) => ({
+      label: set.label,
+      credentials: set.credentials,
+      ...(set.msns[0] === undefined ? {} : { msn: set.msns[0] }),
+    }));
+  // Outside the sandbox loadConfig requires all three; the sandbox client fills an unset one the same way.
+  const fallback =
+    v.env === 'sandbox' ? SANDBOX_CREDENTIALS : { clientId: '', clientSecret: '', subscriptionKey: '' };
+  return [
+    {
+      label: undefined,
+      credentials: {
+        clientId: v.clientId || fallback.clientId,
+        clientSecret: v.clientSecret || fallback.clientSecret,
+        subscriptionKey: v.subscriptionKey || fallback.subscriptionKey,
+      },
+    },
+  ];
 }
 
 function memo<T>(load: () => T): () => T {
@@ -78,14 +107,18 @@ export function createDoctorContext(env: Env, options: { readonly lanesFile?: st
     return loaded.value;
   };
   const client = memo(() => createVippsClient({ ...config().vipps, ...VIPPS_TIMEOUTS }));
-  const obtainToken = memo(async (): Promise<Loaded<TokenResponse>> => {
-    const request = accessTokenRequest(credentialsOf(config()));
-    try {
-      return { ok: true, value: await client().transport.execute(request) };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  });
+  const obtainTokens = memo(async (): Promise<readonly TokenAttempt[]> =>
+    Promise.all(
+      credentialTargets(config()).map(async ({ label, credentials, msn }): Promise<TokenAttempt> => {
+        try {
+          const value = await client().transport.execute(accessTokenRequest(credentials, msn));
+          return { label, result: { ok: true, value } };
+        } catch (error) {
+          return { label, result: { ok: false, error } };
+        }
+      }),
+    ),
+  );
   return {
     env,
     loadConfig: loadedConfig,
@@ -96,10 +129,11 @@ export function createDoctorContext(env: Env, options: { readonly lanesFile?: st
       if (!loaded.ok) throw new Unavailable('a valid lanes file');
       return loaded.value.lanes;
     },
-    obtainToken,
+    obtainTokens,
     async vipps() {
       // Without a token every call fails the same way: one failure (the token check's) says it.
-      if (!(await obtainToken()).ok) throw new Unavailable('Vipps credentials that obtain an access token');
+      if ((await obtainTokens()).some((t) => !t.result.ok))
+        throw new Unavailable('Vipps credentials that obtain an access token');
       return client();
     },
   };
