@@ -330,6 +330,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         payments,
         publicWebhookUrl: () => publicWebhookUrl,
         webhookActivity,
+        controllerKeys,
         verifyOperatorToken: createOperatorAuth({
           operatorTokens: config.operatorTokens,
           adminToken: config.adminToken,

@@ -29,3 +29,36 @@ export async function findRunningAdmin(
 export function authHeaders(token: string | undefined): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
+
+/** The running gateway answered with an error: its problem detail (or title) and the status. */
+export class AdminAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    detail: string,
+  ) {
+    super(`the running gateway answered ${status}: ${detail}`);
+    this.name = 'AdminAnswerError';
+  }
+}
+
+/** A JSON call to the running gateway's admin API; a non-2xx answer throws AdminAnswerError. */
+export async function adminJson<T>(
+  admin: RunningAdmin,
+  method: string,
+  path: string,
+  body?: unknown,
+  fetchFn: typeof fetch = fetch,
+): Promise<T> {
+  const res = await fetchFn(`${admin.url}${path}`, {
+    method,
+    headers: {
+      ...authHeaders(admin.token),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json().catch(() => ({}))) as T & { detail?: string; title?: string; code?: string };
+  if (!res.ok) throw new AdminAnswerError(res.status, json.code, json.detail ?? json.title ?? 'no detail');
+  return json;
+}

@@ -8,6 +8,7 @@ import { adminRouter } from '../http/admin';
 import { adminPaymentsRouter } from '../http/admin-payments';
 import { bindServer, type BoundServer } from '../runtime/http-server';
 import { requireOperator } from './auth';
+import { controllersRoutes } from './routes-controllers';
 import { lanesRoutes } from './routes-lanes';
 import { miscRoutes } from './routes-misc';
 import { sessionsRoutes } from './routes-sessions';
@@ -39,6 +40,7 @@ export function createAdminApp(o: AdminAppOptions): Express {
       sessionsRoutes(services),
       adminPaymentsRouter(services.payments, { prefix: '/admin/v1', audit }),
       miscRoutes(services),
+      controllersRoutes(services),
       ...(o.adminRouters ?? []),
       ...(o.routers ?? []),
     ],

@@ -13,6 +13,7 @@ import type { VippsClient } from '../vipps/client';
 import { audit, listAudit, type AuditEntry, type AuditPage, type AuditQuery } from './audit';
 import type { VerifyOperatorToken } from './auth';
 import { configSummary } from './config-summary';
+import { MintError, mintControllerToken, type MintedToken } from './controller-token';
 import { queryLane, queryLanes } from './lanes-query';
 import { querySession, querySessions } from './sessions-query';
 import type {
@@ -43,6 +44,8 @@ export interface AdminDeps {
   readonly publicWebhookUrl: () => URL;
   readonly webhookActivity?: WebhookActivity;
   readonly verifyOperatorToken: VerifyOperatorToken;
+  /** The controller API's keys (CONTROLLER_JWT_KEYS, or the sandbox's generated one): minting signs with these. */
+  readonly controllerKeys: readonly string[];
 }
 
 export interface AdminServices {
@@ -60,6 +63,8 @@ export interface AdminServices {
   /** Writes the admin_audit row, the log line and checkin_admin_actions_total. Every mutating call uses it. */
   audit(entry: AuditEntry): Promise<void>;
   listAudit(q?: AuditQuery): Promise<AuditPage>;
+  /** A controller JWT for one lane (throws MintError with the reason). Audit the call; never log the token. */
+  mintControllerToken(r: { laneId: string; ttlS: number; keyNumber?: number }): MintedToken;
 }
 
 /** How many sessions a lane's detail shows. */
@@ -93,5 +98,16 @@ export function createAdminServices(deps: AdminDeps): AdminServices {
     configSummary: () => configSummary(deps.config),
     audit: (entry) => audit(deps, entry),
     listAudit: (q) => listAudit(deps.db, q),
+    mintControllerToken(r) {
+      if (!deps.lanes().byId(r.laneId)) throw new MintError(`no lane ${r.laneId} in the lanes file`);
+      return mintControllerToken({
+        ...r,
+        keys: deps.controllerKeys,
+        maxTtlS: deps.config.controllerJwt.maxTtlS,
+        audience: deps.config.controllerJwt.audience,
+        issuer: deps.config.controllerJwt.issuer,
+        now: deps.clock.now(),
+      });
+    },
   };
 }

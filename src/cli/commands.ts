@@ -2,6 +2,10 @@ import type { Command } from './command';
 import { gatewayCommand } from './run-gateway';
 import { queueStatsCommand } from './queue-stats';
 import { lanesCheckCommand } from './lanes-check';
+import { lanesStatusCommand } from './lanes-status';
+import { sessionsListCommand } from './sessions-list';
+import { sessionsShowCommand } from './sessions-show';
+import { controllersTokenCommand } from './controllers-token';
 import { emulatorCommand } from './emulator';
 import { webhooksRegisterCommand } from './webhooks-register';
 import { webhooksListCommand } from './webhooks-list';
@@ -21,6 +25,10 @@ export const commands: readonly Command[] = [
   gatewayCommand('work', 'Run the worker (sessions, outbox, sweeper) with health and metrics only'),
   queueStatsCommand,
   lanesCheckCommand,
+  lanesStatusCommand,
+  sessionsListCommand,
+  sessionsShowCommand,
+  controllersTokenCommand,
   emulatorCommand,
   webhooksRegisterCommand,
   webhooksListCommand,

@@ -93,6 +93,8 @@ export interface E2eOptions {
   readonly lanes: readonly LaneSpec[];
   /** A real data directory (its lock file names the admin URL the CLI uses); default in memory. */
   readonly dataDir?: string;
+  /** More environment for loadConfig (e.g. OPERATOR_TOKENS); overrides the harness's own. */
+  readonly env?: Readonly<Record<string, string>>;
   readonly start?: Omit<StartOptions, 'role'>;
 }
 
@@ -110,6 +112,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     LANES_FILE: lanesFile,
     CONTROLLER_JWT_KEYS: `hs256:${jwtSecret}`,
     ADMIN_TOKEN: adminToken,
+    ...options.env,
   });
   const gateway = await startGateway(config, {
     logger: silentLogger(),

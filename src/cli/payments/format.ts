@@ -1,6 +1,7 @@
 // How `payments list` prints: an aligned table for people, CSV and JSON for scripts.
 import { moneyText } from '../../money-text';
 import type { PaymentRow } from '../../settlement/payments-view';
+import { alignedTable } from '../table';
 
 export function money(value: number | null, currency: string): string {
   return value === null ? '-' : moneyText(value, currency);
@@ -68,13 +69,5 @@ export function paymentsTable(rows: readonly PaymentRow[]): string {
     money(r.refunded, r.currency),
     age(r.ageS),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  return [head, ...body]
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignedTable(head, body);
 }
