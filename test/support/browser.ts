@@ -2,7 +2,8 @@
 // No browser is downloaded; without chromium the tests that need it skip and say why.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+// A static import: jest runs tests as CommonJS, where import() needs --experimental-vm-modules.
+import { chromium, type Browser } from 'playwright-core';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -23,7 +24,6 @@ export function describeWithBrowser(name: string, body: () => void): void {
 /** Launches chromium for one test file; close it in afterAll. */
 export async function launchBrowser(): Promise<Browser> {
   if (!chromiumPath) throw new Error('no chromium');
-  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
 }
 
