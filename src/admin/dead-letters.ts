@@ -74,6 +74,38 @@ export function parseDeadLetterId(id: string): { kind: DeadLetterKind; key: stri
   return undefined;
 }
 
+/**
+ * Open dead letters per kind (checkin_dead_letters{kind}: an alarm on it clears once the operator replayed
+ * or discarded them), and how many dead rows the jobs table holds at all: none with the SQS queue, whose
+ * dead-letter queue is counted by the queue itself (scrape-gauges.ts).
+ */
+export async function countOpenDeadLetters(db: Sql): Promise<DeadLetterCounts & { deadJobRows: number }> {
+  const { rows } = await db.query<{
+    intake: number;
+    job: number;
+    lane_message: number;
+    dead_job_rows: number;
+  }>(
+    `SELECT
+       (SELECT count(*) FROM intake_dead_letters d
+          WHERE NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r WHERE r.letter_id = 'intake-' || d.id::text))::int AS intake,
+       (SELECT count(*) FROM jobs j
+          WHERE j.state = 'dead' AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
+            WHERE r.letter_id = 'job-' || j.id::text AND r.at >= j.dead_at))::int AS job,
+       (SELECT count(*) FROM outbox o
+          WHERE o.failed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
+            WHERE r.letter_id = 'lane-message-' || o.id AND r.at >= o.failed_at))::int AS lane_message,
+       (SELECT count(*) FROM jobs WHERE state = 'dead')::int AS dead_job_rows`,
+  );
+  const r = rows[0];
+  return {
+    intake: Number(r?.intake ?? 0),
+    job: Number(r?.job ?? 0),
+    'lane-message': Number(r?.lane_message ?? 0),
+    deadJobRows: Number(r?.dead_job_rows ?? 0),
+  };
+}
+
 export const MAX_IDS_PER_CALL = 100;
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
@@ -133,23 +165,8 @@ export function createDeadLetterService(deps: DeadLetterDeps): DeadLetterService
     },
 
     async counts() {
-      const { rows } = await db.query<{ intake: number; job: number; lane_message: number }>(
-        `SELECT
-           (SELECT count(*) FROM intake_dead_letters d
-              WHERE NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r WHERE r.letter_id = 'intake-' || d.id::text))::int AS intake,
-           (SELECT count(*) FROM jobs j
-              WHERE j.state = 'dead' AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
-                WHERE r.letter_id = 'job-' || j.id::text AND r.at >= j.dead_at))::int AS job,
-           (SELECT count(*) FROM outbox o
-              WHERE o.failed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
-                WHERE r.letter_id = 'lane-message-' || o.id AND r.at >= o.failed_at))::int AS lane_message`,
-      );
-      const r = rows[0];
-      return {
-        intake: Number(r?.intake ?? 0),
-        job: Number(r?.job ?? 0),
-        'lane-message': Number(r?.lane_message ?? 0),
-      };
+      const { intake, job, 'lane-message': laneMessage } = await countOpenDeadLetters(db);
+      return { intake, job, 'lane-message': laneMessage };
     },
 
     replay(ids, operator) {

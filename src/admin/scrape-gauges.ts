@@ -4,6 +4,7 @@
 import type { Metrics } from '../http/metrics';
 import type { LaneRegistry } from '../lanes/lane';
 import type { Sql } from '../store/sql';
+import { countOpenDeadLetters } from './dead-letters';
 import { channelType } from './lanes-query';
 
 export async function refreshAdminGauges(
@@ -25,10 +26,8 @@ export async function refreshAdminGauges(
       `SELECT lane_id, count(*) AS n, min(created_at) AS oldest FROM outbox
         WHERE delivered_at IS NULL AND failed_at IS NULL GROUP BY lane_id`,
     ),
-    db.query<{ intake: string | number; lane_message: string | number }>(
-      `SELECT (SELECT count(*) FROM intake_dead_letters) AS intake,
-              (SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL) AS lane_message`,
-    ),
+    // Open letters only (dead-letters.ts): replayed and discarded ones stop counting.
+    countOpenDeadLetters(db),
   ]);
   metrics.sessionsActive.reset();
   for (const r of active.rows)
@@ -55,8 +54,8 @@ export async function refreshAdminGauges(
     metrics.outboxOldestUndeliveredSeconds.set({ channel }, Math.max(0, (now.getTime() - c.oldest) / 1000));
   }
 
-  const d = dead.rows[0];
-  metrics.deadLetters.set({ kind: 'intake' }, Number(d?.intake ?? 0));
-  metrics.deadLetters.set({ kind: 'job' }, deadJobs);
-  metrics.deadLetters.set({ kind: 'lane-message' }, Number(d?.lane_message ?? 0));
+  metrics.deadLetters.set({ kind: 'intake' }, dead.intake);
+  // The jobs table's open dead jobs; with SQS the table holds none and the queue counts its DLQ.
+  metrics.deadLetters.set({ kind: 'job' }, dead.deadJobRows > 0 ? dead.job : deadJobs);
+  metrics.deadLetters.set({ kind: 'lane-message' }, dead['lane-message']);
 }

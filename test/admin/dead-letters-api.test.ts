@@ -127,14 +127,23 @@ it('an unknown-QR check-in, replayed after the lanes file is fixed: one session,
   ]);
 });
 
-it('discard hides the letter; a discarded letter is never replayed', async () => {
+/** checkin_dead_letters{kind="intake"} as /metrics shows it. */
+async function intakeGauge(): Promise<number> {
+  const text = await (await fetch(`${e2e.gateway.url}/metrics`)).text();
+  return Number(/^checkin_dead_letters\{kind="intake"\} (\d+)$/m.exec(text)?.[1]);
+}
+
+it('discard hides the letter, and the gauge stops counting it; a discarded letter is never replayed', async () => {
   const { id, reference } = await scanUnknownQr('vend-3');
+  const open = await intakeGauge();
+  expect(open).toBeGreaterThanOrEqual(1);
   expect(await json('POST', '/admin/v1/dead-letters/discard', { ids: [id] })).toEqual({
     status: 200,
     body: { results: [{ id, outcome: 'discarded' }] },
   });
   expect((await letters()).map((l) => l.id)).not.toContain(id);
   expect((await letters('?state=discarded')).map((l) => l.id)).toEqual([id]);
+  expect(await intakeGauge()).toBe(open - 1);
   await addToLanesFile('vend-3');
   expect((await json('POST', '/admin/v1/dead-letters/replay', { ids: [id] })).body).toMatchObject({
     results: [{ id, outcome: 'already_discarded' }],
