@@ -8,6 +8,7 @@ import { channelEnvironmentProblems } from './check-channels';
 import { countErrors, LANES_FILE_FAILURE, LanesFileError } from './errors';
 import { loadLanesFile } from './load';
 import { createLaneRegistry } from './registry';
+import { pairingLines } from './pairings-explained';
 
 export type CheckEnv = Readonly<Record<string, string | undefined>>;
 
@@ -32,7 +33,10 @@ export async function checkLanesFile(
     const vending = lanes.filter((l) => l.kind === 'vending').length;
     return {
       exitCode: 0,
-      output: `ok: ${lanes.length} lanes (${vending} vending, ${lanes.length - vending} self-checkout) in ${path}`,
+      output: [
+        `ok: ${lanes.length} lanes (${vending} vending, ${lanes.length - vending} self-checkout) in ${path}`,
+        ...pairingLines(lanes),
+      ].join('\n'),
     };
   } catch (e) {
     if (!(e instanceof LanesFileError)) throw e;

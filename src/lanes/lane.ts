@@ -1,6 +1,15 @@
 // A lane is one QR code on one machine (architecture §2). Amounts are in minor units (øre, cents).
 export type LaneKind = 'vending' | 'self-checkout';
 
+/**
+ * How a customer meets the lane (issue 16, the QR API's "Payment flows involving QR codes"): a merchant-callback
+ * sticker (check-in → push with customerToken), a customer-facing screen (`userFlow: QR`), the lane's scanner
+ * reading the customer's personal QR (push with personalQr), a merchant-redirect sticker (web page →
+ * `WEB_REDIRECT`). Only the ePayment create differs; every session then runs the same machine.
+ */
+export const PAIRINGS = ['callback-qr', 'screen-qr', 'personal-qr', 'redirect-qr'] as const;
+export type Pairing = (typeof PAIRINGS)[number];
+
 export type ControllerChannel =
   /** `implicit`: the lane has no `controller` field; the sandbox makes such a lane `simulated`. */
   | { readonly type: 'log'; readonly implicit?: true }
@@ -29,6 +38,15 @@ export interface Lane {
   readonly saleWaitS?: number;
   readonly enabled: boolean;
   readonly controller: ControllerChannel;
+  /** The pairings the lane offers, as the lanes file lists them; absent = ['callback-qr'] (lanePairings). */
+  readonly pairings?: readonly Pairing[];
+  /** screen-qr: where the dynamic QR comes from; only 'epayment' (`userFlow: QR`) is supported (issue 16). */
+  readonly qrSource?: 'epayment';
+}
+
+/** The pairings a lane offers (hand-built lanes without the field offer the callback sticker only). */
+export function lanePairings(lane: Pick<Lane, 'pairings'>): readonly Pairing[] {
+  return lane.pairings ?? ['callback-qr'];
 }
 
 /** In-memory registry, swapped whole on reload. Lookup by (msn, merchantQrId) is O(1). */

@@ -2,6 +2,7 @@
 // Written to allocate little per lane: a 50,000-lane file is validated on every (re)load.
 import type { ControllerChannel, Lane, LaneKind } from './lane';
 import { validateController } from './validate-controller';
+import { type PairingFields, validatePairings } from './validate-pairings';
 import type { FieldReport } from './validate-fields';
 import {
   amountError,
@@ -31,6 +32,8 @@ const FIELDS = [
   'saleWaitS',
   'enabled',
   'controller',
+  'pairings',
+  'qrSource',
 ] as const;
 const KNOWN = new Set<string>(FIELDS);
 // Fields of one kind only: on the other kind they are an error rather than silently ignored.
@@ -144,11 +147,20 @@ export function validateLane(raw: unknown, index: number, errors: string[]): Lan
   if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean')
     report.fail('enabled', `expected true or false, got ${describe(raw.enabled)}`);
   const controller = validateController(raw.controller, report);
+  const pairings = validatePairings(raw, report);
 
   const ok =
-    errors.length === before && id && kind && msn && merchantQrId && description && currency && controller;
+    errors.length === before &&
+    id &&
+    kind &&
+    msn &&
+    merchantQrId &&
+    description &&
+    currency &&
+    controller &&
+    pairings;
   const lane = ok
-    ? buildLane(raw, id, kind, msn, merchantQrId, description, currency, controller)
+    ? buildLane(raw, id, kind, msn, merchantQrId, description, currency, controller, pairings)
     : undefined;
   return { index, rawId, lane, id, msn, merchantQrId, merchantQrIdDefaulted };
 }
@@ -203,6 +215,7 @@ function buildLane(
   description: string,
   currency: Currency,
   controller: ControllerChannel,
+  pairings: PairingFields,
 ): Lane {
   const lane: { -readonly [K in keyof Lane]: Lane[K] } = {
     id,
@@ -220,5 +233,8 @@ function buildLane(
   if (kind === 'vending') lane.dispenseTimeoutS = (raw.dispenseTimeoutS as number | undefined) ?? 60;
   else lane.saleWaitS = (raw.saleWaitS as number | undefined) ?? 900;
   if (raw.enabled === false) lane.enabled = false;
+  // Absent stays absent (lanePairings reads it as ['callback-qr']), so a file without pairings loads as before.
+  if (raw.pairings !== undefined) lane.pairings = pairings.pairings;
+  if (pairings.qrSource) lane.qrSource = pairings.qrSource;
   return Object.freeze(lane);
 }

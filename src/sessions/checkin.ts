@@ -47,7 +47,7 @@ function newSession(ctx: StepContext, input: CheckinInput, id: string, now: Date
   };
 }
 
-function drop(d: Draft, reason: DropReason): void {
+export function drop(d: Draft, reason: DropReason): void {
   d.patch({ customerToken: null }); // never stored, so there is nothing to erase elsewhere
   finish(d, { state: 'dropped', reason });
 }
@@ -83,7 +83,7 @@ export function onCheckin(
   return d.result();
 }
 
-function startVending(d: Draft): void {
+export function startVending(d: Draft): void {
   const { maxAmount, currency } = d.lane;
   if (maxAmount === undefined) {
     // The lanes loader rejects this; a lane without an amount policy must not charge anything.
@@ -94,7 +94,7 @@ function startVending(d: Draft): void {
   requestPayment(d, { currency, value: maxAmount }, null, true);
 }
 
-function startSelfCheckout(d: Draft): void {
+export function startSelfCheckout(d: Draft): void {
   const { lane, sale } = d;
   // No session is active here, so a sale still marked as bound belongs to a session that has ended.
   if (sale && sale.laneId === lane.id) {

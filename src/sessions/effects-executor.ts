@@ -86,17 +86,21 @@ export async function executePaymentEffect(effect: PaymentEffect, x: ExecuteCont
   switch (effect.type) {
     case 'create-payment':
       try {
-        await x.epayment.create(
-          {
-            ...ref,
-            amount: effect.amount,
-            customerToken: effect.customerToken,
-            paymentDescription: effect.description,
-            idempotencyKey: effect.idempotencyKey,
-          },
-          opts,
-        );
-        return { type: 'payment-created', sessionId };
+        // The client's type names only `reference`; the parsed answer keeps redirectUrl when Vipps sends one.
+        const created: { readonly reference: string; readonly redirectUrl?: string } =
+          await x.epayment.create(
+            {
+              ...ref,
+              amount: effect.amount,
+              ...(effect.flow ? { flow: effect.flow } : { customerToken: effect.customerToken }),
+              paymentDescription: effect.description,
+              idempotencyKey: effect.idempotencyKey,
+            },
+            opts,
+          );
+        // QR and redirect flows answer with the URL the screen or the browser needs (issue 16).
+        const url = effect.flow && created.redirectUrl ? { redirectUrl: created.redirectUrl } : {};
+        return { type: 'payment-created', sessionId, ...url };
       } catch (err) {
         return { type: 'payment-create-failed', sessionId, ...operationFailure(err) };
       }

@@ -50,6 +50,18 @@ export function sessionIdFor(checkin: CheckinIdentity): string {
   return `s_${sha256Hex(material).slice(0, 32)}`;
 }
 
+/**
+ * A session started by a controller or the pay page instead of a check-in (issue 16): `s_` + 32 hex of
+ * sha256(`start|laneId|attemptId`). The caller's attemptId makes a retried request the same session (and so the
+ * same reference and Idempotency-Key: one payment), and the `start|` prefix keeps it apart from check-in ids.
+ */
+export function sessionIdForAttempt(laneId: string, attemptId: string): string {
+  return `s_${sha256Hex(`start|${laneId}|${attemptId}`).slice(0, 32)}`;
+}
+
+/** attemptId: what a caller may use, 1–64 of the reference charset plus `_ . :` (never echoed into URLs). */
+export const ATTEMPT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /** `cg` + laneRefKey + `-` + 24 hex of the session id: 39 characters, matches REFERENCE_PATTERN. */
 export function referenceFor(laneId: string, sessionId: string): string {
   return `cg${laneRefKey(laneId)}-${hexOf(sessionId).slice(0, 24)}`;

@@ -15,6 +15,8 @@ export const SALE_OPENED_JOB = 'sale-opened';
 export const SALE_CANCELLED_JOB = 'sale-cancelled';
 export const DISPENSE_REPORT_JOB = 'dispense-report';
 export const TIMER_JOB = 'timer';
+/** A session started by pairing (issue 16): written by startLaneSession (lane-start.ts). */
+export const LANE_START_JOB = 'lane-start';
 
 export interface TimerJobPayload {
   readonly sessionId: string;
@@ -143,6 +145,8 @@ export function jobInput(job: Job): JobInput {
         input: { type: 'dispense-report', sessionId: str(job, p, 'sessionId'), result, ...amount },
       };
     }
+    case LANE_START_JOB:
+      return { laneId, input: laneStartInput(job, p) };
     case TIMER_JOB:
       return {
         laneId,
@@ -156,6 +160,32 @@ export function jobInput(job: Job): JobInput {
     default:
       throw new PermanentJobError(`job ${job.id}: unknown job type ${JSON.stringify(job.type)}`);
   }
+}
+
+const START_PAIRINGS = ['screen-qr', 'personal-qr', 'redirect-qr'] as const;
+const QR_IMAGE_FORMATS = ['IMAGE/SVG+XML', 'IMAGE/PNG', 'TEXT/TARGETURL'] as const;
+
+function laneStartInput(job: Job, p: Fields): Extract<Input, { type: 'lane-start' }> {
+  const optional = (field: string): string | undefined =>
+    p[field] === undefined ? undefined : str(job, p, field);
+  const personalQr = optional('personalQr');
+  const returnUrl = optional('returnUrl');
+  const q = p['qrFormat'] === undefined ? undefined : record(job, p['qrFormat'], 'qrFormat');
+  const qrFormat = q && {
+    format: oneOf(job, q, 'format', QR_IMAGE_FORMATS),
+    ...(q['size'] === undefined ? {} : { size: int(job, q, 'size') }),
+  };
+  return {
+    type: 'lane-start',
+    sessionId: str(job, p, 'sessionId'),
+    laneId: str(job, p, 'laneId'),
+    attemptId: str(job, p, 'attemptId'),
+    pairing: oneOf(job, p, 'pairing', START_PAIRINGS),
+    requestedAt: str(job, p, 'requestedAt'),
+    ...(personalQr === undefined ? {} : { personalQr }),
+    ...(returnUrl === undefined ? {} : { returnUrl }),
+    ...(qrFormat === undefined ? {} : { qrFormat }),
+  };
 }
 
 // ---- jobs the gateway writes for itself ----
@@ -210,5 +240,15 @@ export function dispenseReportJob(
     type: DISPENSE_REPORT_JOB,
     dedupKey: `dispense:${sessionId}`,
     payload: { sessionId, ...report },
+  };
+}
+
+/** One job per attempt: a retried request is the same job, and the same session (sessionIdForAttempt). */
+export function laneStartJob(start: Omit<Extract<Input, { type: 'lane-start' }>, 'type'>): EnqueueInput {
+  return {
+    group: start.laneId,
+    type: LANE_START_JOB,
+    dedupKey: `lane-start:${start.sessionId}`,
+    payload: { ...start },
   };
 }

@@ -9,6 +9,11 @@ export interface LaneMessageData {
   'session.checked-in': { readonly kind: Session['kind']; readonly awaitingSale: boolean };
   'session.payment-requested': { readonly amount: Money; readonly orderId: string | null };
   /**
+   * screen-qr (issue 16): show this dynamic QR on the customer-facing screen until expiresAt (the customer's time
+   * to scan and approve). `qrFormat` is the image's ePayment format (IMAGE/SVG+XML, IMAGE/PNG).
+   */
+  'session.qr-ready': { readonly qrImageUrl: string; readonly qrFormat: string; readonly expiresAt: string };
+  /**
    * vending: "you may dispense up to maxAmount" until dispenseBy; the report must not exceed it, and one after
    * dispenseBy is refused (409 dispense_window_closed) because the reservation is being released.
    */

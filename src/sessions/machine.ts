@@ -10,6 +10,7 @@ import { onCheckin } from './checkin';
 import { Draft } from './draft';
 import { onDispenseReport } from './dispense';
 import { onCancelDone, onCaptureDone, onOperationFailed, onPaymentCreated } from './operation-results';
+import { onLaneStart } from './pairing-start';
 import { onPaymentEvent, onPollResult } from './payment-results';
 import { onSaleCancelled, onSaleOpened } from './sales';
 import { onTimer } from './timers';
@@ -25,6 +26,8 @@ export function step(ctx: StepContext, input: Input, now: Date): StepResult {
   switch (input.type) {
     case 'checkin':
       return onCheckin(ctx, input, now, timing);
+    case 'lane-start':
+      return onLaneStart(ctx, input, now, timing);
     case 'sale-opened':
       return onSaleOpened(ctx, input, now, timing);
     case 'sale-cancelled':
@@ -45,7 +48,7 @@ export function step(ctx: StepContext, input: Input, now: Date): StepResult {
       onPollResult(d, input);
       break;
     case 'payment-created':
-      onPaymentCreated(d);
+      onPaymentCreated(d, input.redirectUrl);
       break;
     case 'payment-create-failed':
     case 'capture-failed':

@@ -4,6 +4,7 @@
 // never comes back, the session ends for the customer at once (the lane is free for the next one) and the
 // payment's settlement (src/settlement/) reads the payment and works the money to the end.
 import type { Draft } from './draft';
+import { onRedirectUrl } from './pairing-start';
 import { isFinalState } from './session-state';
 import { retryDelayS, tokenUsableUntilMs } from './timing';
 import {
@@ -32,12 +33,13 @@ function notPending(d: Draft): void {
   d.ignore(isFinalState(d.session.state) ? 'session-final' : 'not-pending');
 }
 
-export function onPaymentCreated(d: Draft): void {
+export function onPaymentCreated(d: Draft, redirectUrl?: string): void {
   const s = d.session;
   if (isFinalState(s.state)) return d.ignore('session-final');
   if (s.state === 'awaiting-sale') return d.ignore('no-payment-yet');
   if (s.paymentCreated) return d.duplicate('payment-already-created');
   markCreated(d);
+  onRedirectUrl(d, redirectUrl);
   if (d.session.state === 'payment-requested') startPolling(d);
 }
 

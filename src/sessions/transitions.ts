@@ -3,6 +3,7 @@
 // disarming all timers and telling the controller exactly once.
 import type { Draft } from './draft';
 import { idempotencyKey } from './ids';
+import { createCustomer } from './pairing-start';
 import type { CancelPlan, Effect, Ending, Money, Session, SessionSale } from './types';
 
 const DESCRIPTION_MIN = 3; // paymentDescription is 3–100 characters (vipps-protocol.md §6.1)
@@ -28,16 +29,18 @@ export function pendingEffect(d: Draft): Effect | null {
   const pending = s.pending;
   if (!pending) return null;
   switch (pending.op) {
-    case 'create':
-      if (s.customerToken === null || s.amount === null) return null;
+    case 'create': {
+      const customer = createCustomer(s);
+      if (customer === null || s.amount === null) return null;
       return {
         type: 'create-payment',
         ...target(s),
         idempotencyKey: idempotencyKey(s.id, 'create'),
         amount: s.amount,
-        customerToken: s.customerToken,
+        ...customer,
         description: s.description ?? paymentDescription(d.lane.description, s.sale),
       };
+    }
     case 'capture':
       return {
         type: 'capture',

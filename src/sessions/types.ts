@@ -1,7 +1,8 @@
 // The lane session domain (architecture §2) as plain JSON-serialisable data: the worker stores a Session as
 // JSON, feeds Inputs to `step` and executes the Effects it returns. Instants are ISO-8601 strings; amounts
 // are integer minor units (øre, cents).
-import type { Lane, LaneKind } from '../lanes/lane';
+import type { Lane, LaneKind, Pairing } from '../lanes/lane';
+import type { PaymentFlow, QrFormat } from '../vipps/epayment';
 import type { CheckinIdentity } from './ids';
 import type { LaneMessage } from './lane-message';
 import type { SessionTiming } from './timing';
@@ -78,7 +79,10 @@ export interface Session {
   readonly msn: string;
   readonly merchantQrId: string;
   readonly initiatedAt: string;
-  /** Secret for 15 minutes; null once the payment exists or the session is over. */
+  /**
+   * Secret for 15 minutes; null once the payment exists or the session is over. A personal-qr session keeps the
+   * scanned personal QR here instead, so it is stored, never logged and erased exactly as a token is.
+   */
   readonly customerToken: string | null;
   readonly reference: string;
   /** The amount requested from the customer; null while awaiting a sale and for dropped sessions. */
@@ -105,7 +109,20 @@ export interface Session {
   readonly updatedAt: string;
   /** Optimistic concurrency: 1 when born, +1 per saved change. */
   readonly version: number;
+  /** How the session was started (issue 16); absent = callback-qr (a check-in), as for sessions stored before. */
+  readonly pairing?: Pairing;
+  /** The caller's attemptId of a session started through the lane API or the pay page. */
+  readonly attemptId?: string;
+  /** redirect-qr: where Vipps sends the customer back after the payment page. */
+  readonly returnUrl?: string;
+  /** screen-qr: the QR image asked of ePayment. */
+  readonly qrFormat?: QrFormat;
+  /** screen-qr / redirect-qr: the create's redirectUrl (the QR image, or the Vipps payment page). */
+  readonly redirectUrl?: string;
 }
+
+/** A session start by pairing (issue 16): everything but the callback sticker, which starts from a check-in. */
+export type StartPairing = Exclude<Pairing, 'callback-qr'>;
 
 export interface OpenSale {
   readonly laneId: string;
@@ -163,7 +180,26 @@ export type Input =
       readonly state: PaymentState;
       readonly aggregate: PaymentAggregate;
     }
-  | { readonly type: 'payment-created'; readonly sessionId: string }
+  | {
+      readonly type: 'lane-start';
+      /** sessionIdForAttempt(laneId, attemptId): carried so the worker loads the session by id. */
+      readonly sessionId: string;
+      readonly laneId: string;
+      readonly attemptId: string;
+      readonly pairing: StartPairing;
+      /** When the controller or page asked; the session's initiatedAt. */
+      readonly requestedAt: string;
+      /** personal-qr: the scanned QR's full content (personal data: never logged). */
+      readonly personalQr?: string;
+      readonly returnUrl?: string;
+      readonly qrFormat?: QrFormat;
+    }
+  | {
+      readonly type: 'payment-created';
+      readonly sessionId: string;
+      /** The create's redirectUrl (QR and redirect flows): the QR image or the Vipps payment page. */
+      readonly redirectUrl?: string;
+    }
   | ({ readonly type: 'payment-create-failed'; readonly sessionId: string } & OperationFailure)
   | { readonly type: 'capture-done'; readonly sessionId: string; readonly aggregate?: PaymentAggregate }
   | ({ readonly type: 'capture-failed'; readonly sessionId: string } & OperationFailure)
@@ -197,10 +233,8 @@ export type Effect =
       readonly type: 'create-payment';
       readonly idempotencyKey: string;
       readonly amount: Money;
-      /** The one effect that carries the token: execute it, never log or persist it. */
-      readonly customerToken: string;
       readonly description: string;
-    })
+    } & CreateCustomer)
   | (PaymentTarget & { readonly type: 'get-payment' })
   | (PaymentTarget & { readonly type: 'capture'; readonly idempotencyKey: string; readonly amount: Money })
   /** A full cancel: TERMINATED before authorization, releases the uncaptured rest after it. */
@@ -230,6 +264,14 @@ export type Effect =
     };
 
 export type EffectType = Effect['type'];
+
+/**
+ * Who the create is for: the check-in's token (callback-qr, the one effect that carries it: execute it, never
+ * log or persist it), or the flow of a session started by pairing (a personal QR is as secret as a token).
+ */
+export type CreateCustomer =
+  | { readonly customerToken: string; readonly flow?: undefined }
+  | { readonly customerToken?: undefined; readonly flow: PaymentFlow };
 
 /** What a settlement starts from: the session's view of the money when it ended. */
 export interface SettlementSeed {

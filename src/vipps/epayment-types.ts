@@ -118,4 +118,8 @@ export const paymentEvents: Validator<PaymentEvent[]> = array(
   }),
 );
 
-export const createPaymentResponse: Validator<{ reference: string }> = object({ reference: nonEmptyString });
+/** `redirectUrl` is absent for PUSH_MESSAGE; for QR it is the QR image, for WEB_REDIRECT the payment page. */
+export const createPaymentResponse: Validator<{ reference: string; redirectUrl?: string }> = object({
+  reference: nonEmptyString,
+  redirectUrl: optional(string),
+});

@@ -22,19 +22,39 @@ export interface PaymentRef {
   readonly reference: string;
 }
 
+/** ePayment `qrFormat` of a `userFlow: QR` create: the image the response's redirectUrl points at. */
+export interface QrFormat {
+  readonly format: 'IMAGE/SVG+XML' | 'IMAGE/PNG' | 'TEXT/TARGETURL';
+  /** Pixels, 100–2000; PNG only in the spec's words, harmless otherwise. */
+  readonly size?: number;
+}
+
+/**
+ * A create that is not the check-in push (issue 16): a push to a scanned personal QR, a dynamic QR for a
+ * customer-facing screen, or a web redirect (the merchant-redirect sticker's page). `customerInteraction` stays
+ * CUSTOMER_PRESENT: every pairing is at a physical point of sale.
+ */
+export type PaymentFlow =
+  | { readonly userFlow: 'PUSH_MESSAGE'; readonly personalQr: string }
+  | { readonly userFlow: 'QR'; readonly qrFormat: QrFormat }
+  | { readonly userFlow: 'WEB_REDIRECT'; readonly returnUrl: string };
+
 export interface CreatePaymentInput extends PaymentRef {
   readonly amount: Amount;
-  /** From `user.checked-in.v1`; valid 15 minutes. Secret: never logged. */
-  readonly customerToken: string;
+  /** From `user.checked-in.v1`; valid 15 minutes. Secret: never logged. Ignored when `flow` is given. */
+  readonly customerToken?: string;
+  readonly flow?: PaymentFlow;
   /** Shown in the app, 3-100 characters. */
   readonly paymentDescription?: string;
   readonly idempotencyKey: string;
 }
 
 /** A push payment to the customer who scanned: `PUSH_MESSAGE` + `customerToken` + `CUSTOMER_PRESENT` (§6.1). */
-export function createPayment(input: CreatePaymentInput): VippsRequest<{ reference: string }> {
+export function createPayment(
+  input: CreatePaymentInput,
+): VippsRequest<{ reference: string; redirectUrl?: string }> {
   const op = 'epayment.create';
-  if (input.customerToken === '') throw invalid(op, 'customerToken', 'the token from the check-in');
+  const flow = flowBody(op, input);
   const description =
     input.paymentDescription === undefined
       ? undefined
@@ -49,16 +69,51 @@ export function createPayment(input: CreatePaymentInput): VippsRequest<{ referen
     body: {
       amount: checkAmount(op, 'amount', input.amount, true),
       paymentMethod: { type: 'WALLET' },
-      customer: { customerToken: input.customerToken },
+      ...(flow.customer ? { customer: flow.customer } : {}),
       customerInteraction: 'CUSTOMER_PRESENT',
       reference: checkReference(op, input.reference),
-      userFlow: 'PUSH_MESSAGE',
+      userFlow: flow.userFlow,
+      ...flow.extra,
       ...(description === undefined ? {} : { paymentDescription: description }),
     },
-    secrets: [input.customerToken],
+    secrets: flow.secrets,
     expect: [201],
     parse: bodyOf(createPaymentResponse),
   };
+}
+
+interface FlowParts {
+  readonly customer?: Record<string, string>;
+  readonly userFlow: PaymentFlow['userFlow'];
+  /** qrFormat or returnUrl, after userFlow in the body. */
+  readonly extra: Record<string, unknown>;
+  /** The values a log must never show. */
+  readonly secrets: string[];
+}
+
+/** The body fields that differ by flow; the check-in push keeps its field order byte for byte. */
+function flowBody(op: string, input: CreatePaymentInput): FlowParts {
+  const flow = input.flow;
+  if (flow === undefined) {
+    if (!input.customerToken) throw invalid(op, 'customerToken', 'the token from the check-in');
+    const customerToken = input.customerToken;
+    return { customer: { customerToken }, userFlow: 'PUSH_MESSAGE', extra: {}, secrets: [customerToken] };
+  }
+  switch (flow.userFlow) {
+    case 'PUSH_MESSAGE':
+      // The spec's 5–255 characters: the full content of the scanned code.
+      checkText(op, 'personalQr', flow.personalQr, 5, 255);
+      return {
+        customer: { personalQr: flow.personalQr },
+        userFlow: 'PUSH_MESSAGE',
+        extra: {},
+        secrets: [flow.personalQr],
+      };
+    case 'QR':
+      return { userFlow: 'QR', extra: { qrFormat: flow.qrFormat }, secrets: [] };
+    case 'WEB_REDIRECT':
+      return { userFlow: 'WEB_REDIRECT', extra: { returnUrl: flow.returnUrl }, secrets: [] };
+  }
 }
 
 export function getPayment(ref: PaymentRef): VippsRequest<Payment> {
