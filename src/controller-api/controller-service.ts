@@ -2,6 +2,7 @@
 // (store + queue: reports enter the lane's queue group like Vipps events, architecture §1); the routes only
 // authenticate, validate and map outcomes to HTTP. Amounts are integers in minor units of the lane's currency.
 import type { Lane } from '../lanes/lane';
+import type { LaneStartRequest, LaneStartResult } from '../sessions/lane-start';
 
 export interface SaleRequest {
   readonly amount: number;
@@ -88,4 +89,9 @@ export interface ControllerService {
    */
   reportDispense(sessionId: string, report: DispenseReport): Promise<{ status: 'accepted' | 'duplicate' }>;
   laneStatus(laneId: string): Promise<LaneStatus>;
+  /**
+   * Starts a session by pairing (POST /v1/lanes/{laneId}/sessions, issue 16): idempotent on attemptId; waits,
+   * bounded, for the payment to be created. Absent = the route is not offered.
+   */
+  startSession?(laneId: string, req: LaneStartRequest): Promise<LaneStartResult>;
 }

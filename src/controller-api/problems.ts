@@ -31,6 +31,13 @@ const PROBLEMS = {
     status: 409,
     title: 'The dispense window has closed; the reservation is being released',
   },
+  // POST /v1/lanes/{laneId}/sessions (issue 16): a session started by pairing.
+  invalid_attempt_id: { status: 422, title: 'The attemptId is not valid' },
+  invalid_personal_qr: { status: 422, title: 'The personal QR is malformed' },
+  pairing_not_offered: { status: 409, title: 'The lane does not offer this pairing' },
+  lane_disabled: { status: 409, title: 'The lane is disabled' },
+  lane_busy: { status: 409, title: 'The lane has a session in progress' },
+  attempt_conflict: { status: 409, title: 'The attemptId already started another kind of session' },
   internal_error: { status: 500, title: 'Internal error' },
   store_unavailable: { status: 503, title: 'The store is unavailable; retry later' },
 } as const;

@@ -22,6 +22,7 @@ import {
   type FieldError,
 } from './problems';
 import { addRefundRoute, type RefundDeps } from './refund-route';
+import { addLaneSessionsRoute } from './lane-sessions-route';
 
 export interface ControllerRouterDeps {
   readonly service: ControllerService;
@@ -117,6 +118,10 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
     const { status } = await deps.service.reportDispense(sessionId, body.value);
     res.status(202).json({ sessionId, status });
   });
+
+  // Sessions started by pairing (screen-qr, personal-qr; issue 16), when the service offers them.
+  const startSession = deps.service.startSession?.bind(deps.service);
+  if (startSession) addLaneSessionsRoute(router, auth, json, laneInScope, startSession);
 
   const { refund } = deps;
   if (refund)

@@ -34,7 +34,12 @@ export function ledgerView(ctx: EmulatorContext, p: Payment): Record<string, unk
 }
 
 /** The one payment with this reference (and MSN, when given); answers the problem itself otherwise. */
-function lookup(ctx: EmulatorContext, res: Response, reference: string, msn: unknown): Payment | undefined {
+export function lookup(
+  ctx: EmulatorContext,
+  res: Response,
+  reference: string,
+  msn: unknown,
+): Payment | undefined {
   if (msn !== undefined && (typeof msn !== 'string' || msn === '')) {
     invalid(res, 'msn must be a non-empty string');
     return undefined;

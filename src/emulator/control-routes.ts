@@ -13,21 +13,13 @@ import { FAULT_OPERATIONS, faultView, parseFault } from './fault-body';
 import { seededRandom } from './faults';
 import { simulateScan, UnknownQrError } from './scans';
 import type { SimulatedController } from './simulated-controller';
-import { faultKey, resetState, type CustomerBehavior, type EpaymentOperation } from './state';
+import { faultKey, resetState, type EpaymentOperation } from './state';
+import { parseBehavior } from './customer-behavior';
+import { customersRouter } from './customers';
+import { oneTimeQrRouter } from './one-time-qr';
+import { paymentQrImageRouter } from './payment-qr';
 
 const BASE = '/emulator/v1';
-const ACTIONS = ['approve', 'reject', 'ignore'];
-
-function parseBehavior(v: unknown): CustomerBehavior | string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'object' || v === null) return 'behavior must be an object';
-  const { action, afterMs } = v as Record<string, unknown>;
-  if (typeof action !== 'string' || !ACTIONS.includes(action))
-    return `behavior.action must be one of ${ACTIONS.join(', ')}`;
-  if (afterMs !== undefined && (typeof afterMs !== 'number' || !Number.isInteger(afterMs) || afterMs < 0))
-    return 'behavior.afterMs must be a non-negative integer';
-  return { action: action as CustomerBehavior['action'], ...(afterMs === undefined ? {} : { afterMs }) };
-}
 
 export interface ControlHooks {
   /** Drops queued deliveries when the state is reset. */
@@ -55,6 +47,11 @@ export function controlRouter(ctx: EmulatorContext, hooks: ControlHooks): Router
     }
   });
 
+  // Issue 16: simulated customers with personal QRs and scans of a payment's dynamic QR (customers.ts), the QR
+  // API's one-time payment QR (one-time-qr.ts) and the images of ePayment QR payments (payment-qr.ts).
+  router.use(customersRouter(ctx));
+  router.use(oneTimeQrRouter(ctx));
+  router.use(paymentQrImageRouter(ctx));
   router.use(paymentsControlRouter(ctx));
   router.use(merchantsControlRouter(ctx));
 

@@ -1,6 +1,7 @@
 // Validation of ePayment request bodies (vipps-protocol.md §6.1, §6.4, §6.6). Pure: body in, typed request
 // out, or an EmulatedApiError with the status and ErrorCode real Vipps gives. Malformed fields get a 400 naming
 // the field and no code; domain rules get their numeric code.
+import { type EpaymentQrFormat, validateQrFormat } from './payment-qr';
 import { EmulatedApiError } from './problem';
 import type { Currency, Money } from './state';
 
@@ -21,6 +22,10 @@ export interface CreateRequest {
     | { readonly kind: 'personalQr'; readonly value: string };
   readonly returnUrl?: string;
   readonly metadata?: Record<string, string>;
+  /** userFlow QR: the image the create's redirectUrl points at (payment-qr.ts). */
+  readonly qrFormat?: EpaymentQrFormat;
+  readonly customerInteraction?: string;
+  readonly paymentDescription?: string;
   /** A long-living payment's own expiry (epoch ms): it replaces the 5 + 5 minutes user timeout. */
   readonly expiresAt?: number;
 }
@@ -177,6 +182,7 @@ export function validateCreate(body: unknown, nowMs: number = Date.now()): Creat
     throw EmulatedApiError.field('paymentDescription', 'paymentDescription must be 3-100 characters.');
   const expiresAt = validateExpiresAt(body, flow, nowMs);
   const metadata = validateMetadata(body['metadata']);
+  const qrFormat = validateQrFormat(body['qrFormat'], flow);
   return {
     reference,
     amount,
@@ -185,6 +191,9 @@ export function validateCreate(body: unknown, nowMs: number = Date.now()): Creat
     ...(customer ? { customer } : {}),
     ...(typeof returnUrl === 'string' ? { returnUrl } : {}),
     ...(metadata ? { metadata } : {}),
+    ...(qrFormat ? { qrFormat } : {}),
+    ...(typeof interaction === 'string' ? { customerInteraction: interaction } : {}),
+    ...(typeof description === 'string' ? { paymentDescription: description } : {}),
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
 }

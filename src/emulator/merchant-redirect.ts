@@ -23,14 +23,14 @@ const HTTPS_URL = /^https:\/\/[\w.]+([\w#!:.?+=&%@\-/]+)?$/;
 const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?([\w#!:.?+=&%@\-/]+)?$/;
 const MAX_TTL = 2_147_483_647;
 
-type Shown =
+export type Shown =
   | { readonly kind: 'image'; readonly format: 'png' | 'svg'; readonly size: number }
   | {
       readonly kind: 'target';
     };
 
 /** `Accept` and `Size` (spec: both headers) → what the `url` field holds. */
-function shownAs(req: Request): Shown {
+export function shownAs(req: Request): Shown {
   const accept = (req.get('Accept') ?? '').trim().toLowerCase();
   const rawSize = req.get('Size');
   const size = rawSize === undefined ? DEFAULT_SIZE : Number(rawSize);

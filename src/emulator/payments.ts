@@ -10,8 +10,10 @@ import {
   assertCaptureWindow,
   assertRefundWindow,
 } from './payment-rules';
+import { customerByPersonalQr } from './customers';
+import { paymentQrUrl } from './payment-qr';
 import { EmulatedApiError } from './problem';
-import type { CustomerBehavior, Money, Payment, PaymentEventName, PaymentState } from './state';
+import type { CreateRecord, CustomerBehavior, Money, Payment, PaymentEventName, PaymentState } from './state';
 import { paymentKey } from './state';
 import { validCustomerToken } from './tokens';
 
@@ -139,7 +141,11 @@ export function createPayment(
       'A payment with this reference exists for this MSN.',
     );
   let behavior: CustomerBehavior | undefined;
-  if (req.customer?.kind === 'customerToken') {
+  // A push to a simulated customer's personal QR follows what that customer does (customers.ts).
+  const scanned =
+    req.customer?.kind === 'personalQr' ? customerByPersonalQr(ctx, req.customer.value) : undefined;
+  if (scanned) behavior = scanned.behavior;
+  else if (req.customer?.kind === 'customerToken') {
     const token = validCustomerToken(ctx, req.customer.value, msn);
     if (!token) throw coded(400, '4050', 'Invalid CustomerToken', 'The parameter CustomerToken is invalid.');
     behavior = token.behavior;
@@ -168,7 +174,12 @@ export function createPayment(
     ...(req.metadata ? { metadata: req.metadata } : {}),
     ...(req.userFlow === 'PUSH_MESSAGE'
       ? {}
-      : { redirectUrl: `${baseUrl}/emulator/v1/landing/${msn}/${req.reference}` }),
+      : req.userFlow === 'QR'
+        ? { redirectUrl: paymentQrUrl(baseUrl, msn, req.reference, req.qrFormat) }
+        : { redirectUrl: `${baseUrl}/emulator/v1/landing/${msn}/${req.reference}` }),
+    ...(req.qrFormat ? { qrFormat: req.qrFormat } : {}),
+    request: createRecord(req),
+    ...(scanned ? { customerId: scanned.customerId } : {}),
     ...(req.returnUrl === undefined ? {} : { returnUrl: req.returnUrl }),
     createdAt: now,
     state: 'CREATED',
@@ -187,6 +198,37 @@ export function createPayment(
   if (outcome) schedule(ctx, payment, afterMs, outcome.state);
   schedule(ctx, payment, payment.expiresAt - now, 'EXPIRED');
   return payment;
+}
+
+function createRecord(req: CreateRequest): CreateRecord {
+  const c = req.customer;
+  return {
+    userFlow: req.userFlow,
+    customerInteraction: req.customerInteraction ?? null,
+    customer:
+      c === undefined
+        ? null
+        : c.kind === 'customerToken'
+          ? { customerToken: 'sent' }
+          : c.kind === 'personalQr'
+            ? { personalQr: c.value }
+            : { phoneNumber: c.value },
+    ...(req.qrFormat ? { qrFormat: req.qrFormat } : {}),
+    ...(req.returnUrl === undefined ? {} : { returnUrl: req.returnUrl }),
+    ...(req.paymentDescription === undefined ? {} : { paymentDescription: req.paymentDescription }),
+  };
+}
+
+/**
+ * A customer acts on a payment that waits for them (a scanned dynamic QR, customers.ts): approve or reject
+ * after `afterMs` (default: the emulator's approve delay), or ignore it until the user timeout.
+ */
+export function actOn(ctx: EmulatorContext, p: Payment, behavior: CustomerBehavior): void {
+  if (behavior.action === 'ignore') return;
+  const afterMs = behavior.afterMs ?? ctx.settings.approveAfterMs;
+  const state = behavior.action === 'approve' ? 'AUTHORIZED' : 'ABORTED';
+  p.outcome = { state, at: ctx.clock.now().getTime() + afterMs };
+  schedule(ctx, p, afterMs, state);
 }
 
 function assertCurrency(p: Payment, m: Money): void {

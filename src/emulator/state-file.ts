@@ -15,6 +15,7 @@ import type {
   MerchantRedirectQr,
   MerchantSettings,
   Payment,
+  SimulatedCustomer,
   StoredResponse,
   WebhookRegistration,
 } from './state';
@@ -29,6 +30,8 @@ interface StateFileV1 {
   readonly qrs: [string, MerchantCallbackQr][];
   /** Absent in files written before merchant-redirect QRs existed. */
   readonly redirectQrs?: [string, MerchantRedirectQr][];
+  /** Absent in files written before simulated customers existed (issue 16). */
+  readonly customers?: [string, SimulatedCustomer][];
   readonly webhooks: [string, WebhookRegistration][];
   readonly merchants: [string, MerchantSettings][];
   readonly idempotency: [string, StoredResponse][];
@@ -42,6 +45,7 @@ export function snapshotState(state: EmulatorState, now: Date): StateFileV1 {
     customerTokens: [...state.customerTokens],
     qrs: [...state.qrs],
     redirectQrs: [...state.redirectQrs],
+    customers: [...state.customers],
     webhooks: [...state.webhooks],
     merchants: [...state.merchants],
     idempotency: [...state.idempotency],
@@ -76,6 +80,7 @@ export function loadStateFile(file: string, state: EmulatorState, logger: Logger
   for (const [k, v] of saved.customerTokens) state.customerTokens.set(k, v);
   for (const [k, v] of saved.qrs) state.qrs.set(k, v);
   for (const [k, v] of saved.redirectQrs ?? []) state.redirectQrs.set(k, v);
+  for (const [k, v] of saved.customers ?? []) state.customers.set(k, v);
   for (const [k, v] of saved.webhooks) state.webhooks.set(k, v);
   for (const [k, v] of saved.merchants) state.merchants.set(k, v);
   for (const [k, v] of saved.idempotency) state.idempotency.set(k, v);

@@ -64,6 +64,35 @@ export interface Payment {
   longLiving?: boolean;
   /** When the reservation was made (AUTHORIZED); the capture, cancel and refund deadlines count from here. */
   authorizedAt?: number;
+  /** What the merchant's create asked for (issue 16: tests read the flow, customer and interaction back). */
+  readonly request?: CreateRecord;
+  /** userFlow QR: the image asked for with `qrFormat` (the create's redirectUrl points at it). */
+  readonly qrFormat?: { readonly format: string; readonly size?: number };
+  /** The simulated customer who got the push (personal QR) or scanned the payment's QR. */
+  customerId?: string;
+}
+
+/** The create request as the ledger shows it; a customerToken is never repeated, only that one was sent. */
+export interface CreateRecord {
+  readonly userFlow: string;
+  readonly customerInteraction: string | null;
+  readonly customer:
+    | { readonly customerToken: 'sent' }
+    | { readonly personalQr: string }
+    | { readonly phoneNumber: string }
+    | null;
+  readonly qrFormat?: { readonly format: string; readonly size?: number };
+  readonly returnUrl?: string;
+  readonly paymentDescription?: string;
+}
+
+/** A simulated customer with a personal QR (POST /emulator/v1/customers): scanned at a lane, or scanning one. */
+export interface SimulatedCustomer {
+  readonly customerId: string;
+  /** What their app's personal QR holds; a merchant scans it and sends it as `customer.personalQr`. */
+  readonly personalQr: string;
+  behavior: CustomerBehavior;
+  readonly createdAt: number;
 }
 
 /** Per sales unit (MSN) settings that Vipps keeps on its side; set through the control API. */
@@ -157,6 +186,8 @@ export interface EmulatorState {
   readonly qrs: Map<string, MerchantCallbackQr>;
   /** Merchant-redirect QRs by `qrKey(owner, id)`. */
   readonly redirectQrs: Map<string, MerchantRedirectQr>;
+  /** Simulated customers by customerId (issue 16). */
+  readonly customers: Map<string, SimulatedCustomer>;
   readonly webhooks: Map<string, WebhookRegistration>;
   readonly deliveries: DeliveryRecord[];
   readonly idempotency: Map<string, StoredResponse>;
@@ -173,6 +204,7 @@ export function createState(): EmulatorState {
     customerTokens: new Map(),
     qrs: new Map(),
     redirectQrs: new Map(),
+    customers: new Map(),
     webhooks: new Map(),
     deliveries: [],
     idempotency: new Map(),
@@ -187,6 +219,7 @@ export function resetState(state: EmulatorState): void {
   state.customerTokens.clear();
   state.qrs.clear();
   state.redirectQrs.clear();
+  state.customers.clear();
   state.webhooks.clear();
   state.deliveries.length = 0;
   state.idempotency.clear();

@@ -25,6 +25,7 @@ import type { Sql } from '../store/sql';
 import { checkDispenseReport } from './dispense';
 import { dispenseReportJob, saleCancelledJob, saleOpenedJob } from './job-inputs';
 import { checkSale } from './sales';
+import { startLaneSession } from './lane-start';
 import { isFinalState } from './session-state';
 import type { OpenSale } from './types';
 
@@ -132,6 +133,10 @@ export function createControllerService(deps: ControllerServiceDeps): Controller
       }
       await queue.enqueue(saleCancelledJob(stored));
       return { status: 'cancelled' };
+    },
+
+    startSession(laneId, req) {
+      return startLaneSession(deps, laneId, req);
     },
 
     async sessionLane(sessionId) {

@@ -31,6 +31,11 @@ const validByType: Record<string, Record<string, unknown>> = {
   'session.cancelled': { reason: 'dispense-failed', orderId: null },
   'session.failed': { reason: 'rejected', orderId: 'pos-3:1001' },
   'session.dropped': { reason: 'busy' },
+  'session.qr-ready': {
+    qrImageUrl: 'https://example.test/qr.svg',
+    qrFormat: 'IMAGE/SVG+XML',
+    expiresAt: '2026-01-01T12:10:00.000Z',
+  },
   'session.refunded': { refundId: 'r-1', amount: nok(500), refundedAmount: nok(500), reason: null },
 };
 
