@@ -83,6 +83,13 @@ export interface Config {
   };
   /** True when PUBLIC_WEBHOOK_URL was not set (sandbox): it follows the port actually bound. */
   readonly publicWebhookUrlDefaulted: boolean;
+  /**
+   * PUBLIC_BASE_URL: where customers' phones reach this gateway; a redirect-qr lane's code opens
+   * `<it>/pay/{laneId}` (src/pay/). Sandbox default: the gateway's own URL; elsewhere unset = no pay page.
+   */
+  readonly publicBaseUrl: URL | undefined;
+  /** True when PUBLIC_BASE_URL was not set in the sandbox: it follows the port actually bound. */
+  readonly publicBaseUrlDefaulted: boolean;
   /** Reads the env var a lane's webhook controller names in `secretEnv` (channel signing secrets). */
   readonly channelSecret: (envName: string) => string | undefined;
   readonly queue: 'postgres' | 'sqs';
@@ -137,6 +144,10 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     url(env, 'PUBLIC_WEBHOOK_URL', vippsEnv === 'sandbox' ? ['http:', 'https:'] : ['https:']) ??
     (vippsEnv === 'sandbox' ? new URL(`http://127.0.0.1:${port}/webhooks/vipps`) : undefined);
   if (!publicWebhookUrl) report(new ConfigError('PUBLIC_WEBHOOK_URL', 'the https URL registered with Vipps'));
+  // Customers open it on their phones: https outside the sandbox (the QR API takes https redirect URLs only).
+  const publicBaseUrl =
+    url(env, 'PUBLIC_BASE_URL', vippsEnv === 'sandbox' ? ['http:', 'https:'] : ['https:']) ??
+    (vippsEnv === 'sandbox' ? new URL(`http://127.0.0.1:${port}/`) : undefined);
 
   const webhookSecrets = list(env, 'VIPPS_WEBHOOK_SECRETS');
   const webhookSecretsFile = optional(env, 'VIPPS_WEBHOOK_SECRETS_FILE');
@@ -250,6 +261,8 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     adminPort: int(env, 'ADMIN_PORT', port === 0 ? 0 : 8081, 0, 65535),
     operatorTokens: operatorTokens(env),
     publicWebhookUrlDefaulted: optional(env, 'PUBLIC_WEBHOOK_URL') === undefined,
+    publicBaseUrl,
+    publicBaseUrlDefaulted: vippsEnv === 'sandbox' && optional(env, 'PUBLIC_BASE_URL') === undefined,
     channelSecret: (name: string) => (/^[A-Z_][A-Z0-9_]*$/.test(name) ? optional(env, name) : undefined),
     vipps: {
       env: vippsEnv,

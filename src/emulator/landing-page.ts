@@ -4,7 +4,7 @@
 // and both send the browser on to the payment's `returnUrl` (303). API clients (Accept */* or text/plain) keep
 // the one-line text of the payment's state. The emulator has no app, so this page stands in for it.
 import express, { type Response, type Router } from 'express';
-import { html, type SafeHtml } from '../pay/html';
+import { html, type SafeHtml } from '../admin/console/html';
 import { sendProblem } from '../http/problem';
 import { moneyText } from '../money-text';
 import type { EmulatorContext } from './context';
@@ -15,10 +15,10 @@ const BASE = '/emulator/v1/landing/:msn/:reference';
 
 // Inline styles only, nothing from elsewhere; the forms post back here (then redirect to the merchant).
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
-const STYLE = `body{font-family:system-ui,sans-serif;margin:0;background:#ff5b24;color:#1a1a1a}
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0;padding:0 .75rem;background:#ff5b24;color:#1a1a1a}
 main{max-width:26rem;margin:2rem auto;background:#fff;border-radius:1rem;padding:1.5rem}
 h1{font-size:1.25rem;margin:0 0 1rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem}
-dt{color:#555}dd{margin:0;font-weight:600}.amount{font-size:2rem;font-weight:700;margin:1rem 0}
+dt{color:#555}dd{margin:0;font-weight:600;overflow-wrap:anywhere}.amount{font-size:2rem;font-weight:700;margin:1rem 0}
 form{display:inline}button{font-size:1.1rem;padding:.8rem 1.4rem;border-radius:.6rem;border:0;margin:.5rem .5rem 0 0}
 .approve{background:#2a7d2e;color:#fff}.reject{background:#eee;color:#1a1a1a}`;
 

@@ -9,6 +9,8 @@ import * as epayment from './epayment';
 import type { Payment, PaymentEvent, PaymentModification } from './epayment-types';
 import * as qr from './qr';
 import type { MerchantCallbackQr } from './qr';
+import * as qrRedirect from './qr-redirect';
+import type { MerchantRedirectQr } from './qr-redirect';
 import { credentialsResolver } from './credentials';
 import type { CredentialSet } from './credentials';
 import type { VippsRequest } from './request';
@@ -72,6 +74,17 @@ export interface VippsClient {
     readonly get: Call<qr.QrRef & qr.QrImageOptions, MerchantCallbackQr>;
     readonly list: Call<{ readonly msn: string } & qr.QrImageOptions, MerchantCallbackQr[]>;
     readonly delete: Call<qr.QrRef, void>;
+    /** Merchant-redirect codes (qr-redirect.ts): the redirect-qr lanes' stickers. */
+    readonly redirect: {
+      readonly create: Call<qrRedirect.CreateRedirectQrInput, MerchantRedirectQr>;
+      readonly get: Call<qrRedirect.RedirectQrRef & qrRedirect.RedirectQrShow, MerchantRedirectQr>;
+      readonly list: Call<{ readonly msn: string } & qrRedirect.RedirectQrShow, MerchantRedirectQr[]>;
+      readonly update: Call<
+        qrRedirect.RedirectQrRef & qrRedirect.RedirectQrShow & { readonly redirectUrl: string },
+        MerchantRedirectQr
+      >;
+      readonly delete: Call<qrRedirect.RedirectQrRef, void>;
+    };
   };
   readonly webhooks: {
     readonly register: Call<webhooks.RegisterWebhookInput, WebhookRegistration>;
@@ -126,6 +139,13 @@ export function createVippsClient(options: VippsClientOptions): VippsClient {
       get: via(qr.getMerchantCallbackQr),
       list: via(qr.listMerchantCallbackQrs),
       delete: via(qr.deleteMerchantCallbackQr),
+      redirect: {
+        create: via(qrRedirect.createMerchantRedirectQr),
+        get: via(qrRedirect.getMerchantRedirectQr),
+        list: via(qrRedirect.listMerchantRedirectQrs),
+        update: via(qrRedirect.updateMerchantRedirectQr),
+        delete: via(qrRedirect.deleteMerchantRedirectQr),
+      },
     },
     webhooks: {
       register: async (input, opts) => {

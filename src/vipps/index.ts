@@ -19,6 +19,13 @@ export type {
 export { PAYMENT_EVENT_NAMES, PAYMENT_STATES } from './epayment-types';
 export type { CancelInput, CreatePaymentInput, ModifyInput, PaymentRef } from './epayment';
 export type { MerchantCallbackQr, PutQrInput, QrImageOptions, QrRef } from './qr';
+export type {
+  CreateRedirectQrInput,
+  MerchantRedirectQr,
+  RedirectQrAccept,
+  RedirectQrRef,
+  RedirectQrShow,
+} from './qr-redirect';
 export type { RegisterWebhookInput, Webhook, WebhookRegistration, WebhookScope } from './webhooks';
 export type { VippsRequest } from './request';
 export type { RetryPolicy } from './retry';
