@@ -33,6 +33,7 @@ import { createVippsClient, type VippsClient, type VippsClientOptions } from './
 import { createChannelRegistry } from './channels/registry';
 import { assertSimulatedAvailable, isSimulatedLane } from './channels/simulated-channel';
 import { assertLaneCredentials } from './vipps/credentials';
+import { alertOperatorAction } from './vipps/error-code-alerts';
 import type { LaneMessage } from './channels/channel';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
 import {
@@ -199,6 +200,9 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       fetch: fetchFn,
       clock,
       onCall: (operation, status) => metrics.vippsCalls.inc({ operation, status: String(status) }),
+      // 5080 and the other refusals only a person can fix: an error line with the fix, and a metric.
+      onApiError: (err, msn) =>
+        alertOperatorAction(logger, (l) => metrics.vippsOperatorAction.inc(l), err, msn),
     });
 
     const webhookSecrets = [...config.webhookSecrets];

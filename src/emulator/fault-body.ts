@@ -14,6 +14,7 @@
 // errorRate, when not given, is 1 − timeoutRate if errorCode, count or succeedThenFail is given (a bounded or
 // coded fault that never fires would be useless), else 0 as before; a bounded latency-only fault says
 // `errorRate: 0`.
+import { ERROR_CODE_ROWS } from '../vipps/error-code-table';
 import type { EpaymentOperation, Fault, FaultApi } from './state';
 
 export const FAULT_APIS: readonly FaultApi[] = ['epayment', 'qr', 'webhooks', 'token', '*'];
@@ -24,10 +25,17 @@ export const FAULT_OPERATIONS: readonly EpaymentOperation[] = [
   'cancel',
   'refund',
 ];
-export const FAULT_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
+// 423: "locked by a concurrent operation on the same payment, retry shortly" (vipps-protocol.md §6.6).
+export const FAULT_STATUSES: readonly number[] = [423, 429, 500, 502, 503, 504];
 export const CODED_FAULT_STATUSES: readonly number[] = [400, 404, 409, 423, 429, 500, 502, 503, 504];
 /** 3010 is Vipps's internal error; 6160 ("another operation holds the payment, retry shortly") is the lock. */
-export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = { '3010': 500, '6160': 423 };
+/** 4150 and 5090 as the emulator's own ePayment answers them (409 reference exists, 404 reference not found). */
+export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = {
+  '3010': 500,
+  '4150': 409,
+  '5090': 404,
+  '6160': 423,
+};
 
 type Body = Record<string, unknown>;
 
@@ -108,7 +116,9 @@ export function parseFault(body: unknown): { fault: Fault; seed?: number } | { e
   if (typeof succeedThenFail !== 'boolean') errors.push('succeedThenFail must be a boolean');
   // Also for webhook registrations: "Vipps stored it, the answer with its secret was lost" (issue 15).
   else if (succeedThenFail && api !== 'epayment' && api !== 'webhooks')
-    errors.push('succeedThenFail is for ePayment calls and webhook registrations: give api epayment or webhooks');
+    errors.push(
+      'succeedThenFail is for ePayment calls and webhook registrations: give api epayment or webhooks',
+    );
   if (errors.length > 0) return { errors };
   const fault: Fault = {
     api,
@@ -139,12 +149,10 @@ export function faultView(f: Fault): object {
   };
 }
 
-/** Titles of the codes tests inject most, as Vipps words them; any other code gets a generic title. */
-export const ERROR_CODE_TITLES: Readonly<Record<string, string>> = {
-  '3010': 'Internal error',
-  '4050': 'Invalid CustomerToken',
-  '5080': 'PUSH_MESSAGE not allowed',
-  '6140': 'Must capture full amount',
-  '6160': 'Order processing',
-  '7010': 'Customer not found',
-};
+/**
+ * Every published ePayment code's title, as Vipps words it: the gateway's one table (error-code-table.ts), so
+ * an injected 5080, 6140, 6280 or 7010 reads as Vipps's own; any other code gets a generic title.
+ */
+export const ERROR_CODE_TITLES: Readonly<Record<string, string>> = Object.fromEntries(
+  ERROR_CODE_ROWS.map(([code, title]) => [code, title]),
+);

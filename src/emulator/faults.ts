@@ -50,7 +50,7 @@ function injectedError(ctx: EmulatorContext, fault: Fault, api: string): Emulate
   const status = fault.statuses[Math.floor(ctx.random() * fault.statuses.length)] ?? 500;
   const title =
     (fault.errorCode === undefined ? undefined : ERROR_CODE_TITLES[fault.errorCode]) ??
-    (status === 429 ? 'Too Many Requests' : 'Injected fault');
+    (status === 429 ? 'Too Many Requests' : status === 423 ? 'Locked' : 'Injected fault');
   const scope = fault.operation === undefined ? api : `${api} ${fault.operation}`;
   return new EmulatedApiError(
     status,

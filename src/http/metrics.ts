@@ -16,6 +16,8 @@ export interface Metrics extends SettlementMetrics {
   readonly sessionsEnded: Counter<'kind' | 'state'>;
   /** Vipps API calls by operation and status class. */
   readonly vippsCalls: Counter<'operation' | 'status'>;
+  /** Vipps refusals only a person can fix (5010–5100 such as 5080, 401/403): src/vipps/error-code-alerts.ts. */
+  readonly vippsOperatorAction: Counter<'operation' | 'code'>;
   /** Sessions not yet final, by lane kind and state (refreshed before a scrape, src/admin/scrape-gauges.ts). */
   readonly sessionsActive: Gauge<'kind' | 'state'>;
   /** Lane messages not yet delivered (nor failed), by controller channel type. */
@@ -96,6 +98,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'checkin_vipps_calls_total',
       help: 'Calls to Vipps APIs by operation and HTTP status',
       labelNames: ['operation', 'status'],
+      registers,
+    }),
+    vippsOperatorAction: new Counter({
+      name: 'checkin_vipps_operator_action_total',
+      help: 'Vipps refusals that need an operator (sales-unit setup, keys, MSN: e.g. 5080 push not allowed), by operation and code',
+      labelNames: ['operation', 'code'],
       registers,
     }),
     sessionsActive: new Gauge({

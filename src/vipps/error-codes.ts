@@ -57,3 +57,40 @@ export function classifyFailure(f: {
   // A status Vipps does not send for errors (1xx-3xx): trust the transport, else read.
   return f.retryable ? 'retry-same-key' : 'read-then-decide';
 }
+
+// The third answer to "what now" (issue 15): beside retry-same-key and permanent, some refusals need a person.
+// These codes say the sales unit's setup at Vipps (or the lane's MSN or currency) is wrong: no retry and no
+// other request fixes them, and every further payment on that sales unit fails the same way until someone
+// acts. 401 and 403 mean the same for the keys and the API products of the sales unit.
+export const OPERATOR_ACTION_CODES: ReadonlySet<string> = new Set([
+  '5010',
+  '5020',
+  '5030',
+  '5040',
+  '5050',
+  '5060',
+  '5070',
+  '5080',
+  '5090',
+  '5100',
+]);
+
+/** What the operator has to do, for the codes where the gateway knows more than "fix the sales unit". */
+export const OPERATOR_FIX: Readonly<Record<string, string>> = {
+  '5040': "the lane's currency is not the sales unit's market: correct the lane's currency or MSN",
+  '5080':
+    'the sales unit is not approved to skip the landing page (userFlow PUSH_MESSAGE), which every check-in ' +
+    'payment uses: ask Vipps MobilePay to enable it for this MSN; until then every check-in on its lanes fails',
+  '5090': "Vipps has no such payment for this MSN: check the lane's MSN",
+};
+
+/** True when a person has to change the sales unit, keys or lane before this call can ever succeed. */
+export function needsOperator(f: {
+  readonly status?: number;
+  readonly code?: string;
+  readonly operation?: string;
+}): boolean {
+  if (f.code !== undefined && VIPPS_ERROR_CODES[f.code]) return OPERATOR_ACTION_CODES.has(f.code);
+  if (f.status === 401 || f.status === 403) return true;
+  return f.operation === 'accesstoken.get' && f.status === 400;
+}

@@ -1,6 +1,7 @@
 // Typed failures of Vipps calls. The worker branches on `retryable` (try the job again later) and, for API
 // errors, on HTTP status + Vipps error code, never on message text (vipps-protocol.md §6.6).
 // Messages name the operation and what to check; they never carry request bodies, tokens or secrets.
+import { classifyFailure, needsOperator, type FailureAction } from './error-codes';
 
 /** A stable discriminator for every Vipps failure (style.md practice 4). */
 export type VippsErrorKind =
@@ -46,9 +47,16 @@ export class VippsApiError extends VippsError {
   readonly traceId: string | undefined;
   readonly detail: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The error-code table's answer (error-codes.ts): by code first, then by status. */
+  readonly action: FailureAction;
+  /** A person has to change the sales unit, keys or lane (error-codes.ts OPERATOR_ACTION_CODES). */
+  readonly operatorAction: boolean;
 
   constructor(operation: string, fields: VippsApiErrorFields) {
     super(operation, isRetryableStatus(fields.status), apiMessage(operation, fields));
+    const code = fields.code === undefined ? {} : { code: fields.code };
+    this.action = classifyFailure({ status: fields.status, retryable: this.retryable, ...code });
+    this.operatorAction = needsOperator({ status: fields.status, operation, ...code });
     this.status = fields.status;
     this.title = fields.title;
     this.code = fields.code;

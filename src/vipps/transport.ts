@@ -53,6 +53,8 @@ export interface VippsTransportOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Share one cache between transports with the same credentials. Default: a cache of its own. */
   readonly tokenCache?: AccessTokenCache;
+  /** Every error answer from Vipps, with the call's MSN (error-code-alerts.ts reports those needing a person). */
+  readonly onApiError?: (error: VippsApiError, msn: string | undefined) => void;
   /** After every attempt: `status` is 0 when no response arrived (network error, timeout, abort). */
   readonly onCall?: (operation: string, status: number, ms: number) => void;
 }
@@ -258,13 +260,15 @@ export class VippsTransport {
     if (result.status >= 200 && result.status < 300)
       return new VippsResponseError(req.operation, result.status, `expected HTTP ${req.expect.join(' or ')}`);
     const retryAfter = retryAfterMs(result.retryAfter, this.nowMs());
-    return apiErrorFromResponse(req.operation, {
+    const error = apiErrorFromResponse(req.operation, {
       status: result.status,
       statusText: result.statusText,
       json: result.json,
       ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
       secrets: [...(req.secrets ?? []), credentials.clientSecret, credentials.subscriptionKey],
     });
+    this.options.onApiError?.(error, req.msn);
+    return error;
   }
 
   private nowMs(): number {

@@ -91,8 +91,11 @@ describe('emulator fault bodies', () => {
       { api: 'epayment', errorCode: '6160', status: 201 },
       'status must be one of 400, 404, 409, 423, 429, 500, 502, 503, 504 when errorCode is given',
     ],
-    [{ api: 'epayment', statuses: [400] }, 'statuses must be a non-empty array of 429, 500, 502, 503, 504'],
-    [{ api: 'epayment', status: 400 }, 'status must be one of 429, 500, 502, 503, 504'],
+    [
+      { api: 'epayment', statuses: [400] },
+      'statuses must be a non-empty array of 423, 429, 500, 502, 503, 504',
+    ],
+    [{ api: 'epayment', status: 400 }, 'status must be one of 423, 429, 500, 502, 503, 504'],
     [{ api: 'epayment', status: 500, statuses: [500] }, 'give status or statuses, not both'],
     [
       { api: 'qr', succeedThenFail: true },

@@ -103,7 +103,7 @@ describe('emulator faults', () => {
       status: 400,
       code: 'emulator.invalid-request',
       detail:
-        'api must be one of epayment, qr, webhooks, token, *; statuses must be a non-empty array of 429, 500, 502, 503, 504; errorRate must be a number from 0 to 1',
+        'api must be one of epayment, qr, webhooks, token, *; statuses must be a non-empty array of 423, 429, 500, 502, 503, 504; errorRate must be a number from 0 to 1',
     });
   });
 });
