@@ -146,6 +146,8 @@ export class LiveFeed {
     if (this.watchedLanes.size === 0 && this.watchedSessions.size === 0) return;
     const { services } = this.o;
     const now = services.deps.clock.now();
+    // As the services read it: in the sandbox a lane without a controller is the simulated machine.
+    const sandbox = services.deps.config.vipps.env === 'sandbox';
     // Each read at most once per tick, however many listeners want it.
     const lanes = new Map<string, Promise<LaneSummary | null>>();
     const laneSessions = new Map<string, Promise<SessionSummary[]>>();
@@ -154,7 +156,7 @@ export class LiveFeed {
       let p = lanes.get(id);
       if (!p) {
         const l = services.deps.lanes().byId(id);
-        p = l ? queryLane(services.deps.db, l, now) : Promise.resolve(null);
+        p = l ? queryLane(services.deps.db, l, now, sandbox) : Promise.resolve(null);
         lanes.set(id, p);
       }
       return p;

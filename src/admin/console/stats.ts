@@ -25,6 +25,14 @@ export interface OutcomeCount {
 
 const MINUTE = 60_000;
 
+// Vending sessions checked in within [$1, $2) and when Vipps answered their create call.
+const CREATED = `WITH created AS (
+       SELECT s.created_at, min(c.at) AS pushed_at
+         FROM sessions s JOIN payment_calls c
+           ON c.reference = s.reference AND c.source = 'session' AND c.operation = 'create' AND c.outcome = 'ok'
+        WHERE s.created_at >= $1 AND s.created_at < $2 AND s.data->>'kind' = 'vending'
+        GROUP BY s.id, s.created_at)`;
+
 /** Sessions created per minute over the last `minutes` (a check-in makes one session, dropped ones too). */
 export async function checkinsPerMinute(db: Sql, now: Date, minutes = 60): Promise<MinuteCount[]> {
   const from = new Date(now.getTime() - minutes * MINUTE);
@@ -41,18 +49,14 @@ export async function checkinsPerMinute(db: Sql, now: Date, minutes = 60): Promi
 }
 
 /**
- * Scan → push latency: from the check-in that created the session to the step that recorded the payment as
- * created at Vipps (the push goes to the customer's phone then), per minute of the check-in, p50 and p99.
+ * Scan → push latency: from the check-in that created the session to Vipps's answer to the session's create
+ * call (payment_calls: the push goes to the customer's phone then), per minute of the check-in, p50 and p99.
  * Self-checkout sessions wait for a sale before the payment, so only vending lanes' sessions count.
  */
 export async function scanToPushLatency(db: Sql, now: Date, minutes = 60): Promise<LatencyPoint[]> {
   const from = new Date(now.getTime() - minutes * MINUTE);
   const { rows } = await db.query<{ bucket: number; p50: number | null; p99: number | null; n: number }>(
-    `WITH created AS (
-       SELECT s.created_at, min(h.at) AS pushed_at
-         FROM sessions s JOIN session_history h ON h.session_id = s.id AND h.input_type = 'payment-created'
-        WHERE s.created_at >= $1 AND s.created_at < $2 AND s.data->>'kind' = 'vending'
-        GROUP BY s.id, s.created_at)
+    `${CREATED}
      SELECT floor(extract(epoch FROM (created_at - $1::timestamptz)) / 60)::int AS bucket,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (pushed_at - created_at)) * 1000) AS p50,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM (pushed_at - created_at)) * 1000) AS p99,
@@ -80,11 +84,7 @@ export async function scanToPushOverall(
 ): Promise<{ p50: number | null; p99: number | null; count: number }> {
   const from = new Date(now.getTime() - minutes * MINUTE);
   const { rows } = await db.query<{ p50: number | null; p99: number | null; n: number }>(
-    `WITH created AS (
-       SELECT s.created_at, min(h.at) AS pushed_at
-         FROM sessions s JOIN session_history h ON h.session_id = s.id AND h.input_type = 'payment-created'
-        WHERE s.created_at >= $1 AND s.created_at < $2 AND s.data->>'kind' = 'vending'
-        GROUP BY s.id, s.created_at)
+    `${CREATED}
      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (pushed_at - created_at)) * 1000) AS p50,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM (pushed_at - created_at)) * 1000) AS p99,
             count(*)::int AS n
