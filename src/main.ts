@@ -451,7 +451,14 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         metrics.queueDepth.set({ state: 'in_flight' }, s.inFlight);
         metrics.queueDepth.set({ state: 'delayed' }, s.delayed);
         metrics.queueDepth.set({ state: 'dead' }, s.dead);
-        await refreshAdminGauges(store.db, lanes.current(), metrics, clock.now(), s.dead);
+        await refreshAdminGauges(
+          store.db,
+          lanes.current(),
+          metrics,
+          clock.now(),
+          s.dead,
+          config.vipps.env === 'sandbox',
+        );
       },
     });
     const fast = webhookFastPath;

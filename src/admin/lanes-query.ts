@@ -1,6 +1,7 @@
 // The fleet view: lanes from the lanes file (in memory), their live state from the store. Filtering and
 // paging happen before the per-lane reads, so a page of 50 out of 5,000 lanes costs one read of the active
 // sessions (a partial index) and three reads bounded to the page's lane ids.
+import { isSimulatedLane } from '../channels/simulated-channel';
 import type { Lane } from '../lanes/lane';
 import type { Sql } from '../store/sql';
 import type { ChannelHealth, LaneState, LaneSummary, LanesQuery, Page } from './types';
@@ -32,8 +33,9 @@ function stateOf(lane: Lane, active: Active | undefined): LaneState {
   return active ? 'busy' : 'idle';
 }
 
-export function channelType(lane: Lane): string {
-  return lane.controller.type;
+/** The controller channel as it works: in the sandbox a lane without a controller is the simulated machine. */
+export function channelType(lane: Lane, sandbox = false): string {
+  return isSimulatedLane(lane.controller, sandbox) ? 'simulated' : lane.controller.type;
 }
 
 function startOfDayUtc(now: Date): Date {
@@ -84,6 +86,7 @@ function summaries(
   active: Map<string, Active>,
   d: Awaited<ReturnType<typeof details>>,
   now: Date,
+  sandbox: boolean,
 ): LaneSummary[] {
   const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
   return lanes.map((lane) => {
@@ -92,7 +95,7 @@ function summaries(
     const t = d.today.get(lane.id);
     const c = d.channels.get(lane.id);
     const channel: ChannelHealth = {
-      type: channelType(lane),
+      type: channelType(lane, sandbox),
       lastDeliveredAt: iso(c?.last_delivered),
       backlog: Number(c?.backlog ?? 0),
       oldestUndeliveredAgeS: c?.oldest
@@ -127,6 +130,7 @@ export async function queryLanes(
   lanes: readonly Lane[],
   q: LanesQuery,
   now: Date,
+  sandbox = false,
 ): Promise<Page<LaneSummary>> {
   const pageSize = Math.min(Math.max(Math.trunc(q.pageSize ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
   const page = Math.max(Math.trunc(q.page ?? 1), 1);
@@ -151,6 +155,7 @@ export async function queryLanes(
             now,
           ),
           now,
+          sandbox,
         );
   return {
     items,
@@ -161,7 +166,7 @@ export async function queryLanes(
   };
 }
 
-export async function queryLane(db: Sql, lane: Lane, now: Date): Promise<LaneSummary> {
+export async function queryLane(db: Sql, lane: Lane, now: Date, sandbox = false): Promise<LaneSummary> {
   const active = await activeSessions(db, lane.id);
-  return summaries([lane], active, await details(db, [lane.id], now), now)[0]!;
+  return summaries([lane], active, await details(db, [lane.id], now), now, sandbox)[0]!;
 }

@@ -17,6 +17,7 @@ export async function refreshAdminGauges(
   now: Date,
   /** Dead jobs as the queue counts them (queue.stats().dead: the jobs table, or the SQS dead-letter queue). */
   deadJobs: number,
+  sandbox = false,
 ): Promise<void> {
   const [active, backlog, dead] = await Promise.all([
     db.query<{ kind: string | null; state: string; n: string | number }>(
@@ -36,7 +37,7 @@ export async function refreshAdminGauges(
   const byChannel = new Map<string, { n: number; oldest: number }>();
   for (const r of backlog.rows) {
     const lane = lanes.byId(r.lane_id);
-    const channel = lane ? channelType(lane) : 'unknown-lane';
+    const channel = lane ? channelType(lane, sandbox) : 'unknown-lane';
     const c = byChannel.get(channel) ?? { n: 0, oldest: Infinity };
     c.n += Number(r.n);
     c.oldest = Math.min(c.oldest, new Date(r.oldest).getTime());
@@ -46,8 +47,8 @@ export async function refreshAdminGauges(
   metrics.outboxOldestUndeliveredSeconds.reset();
   // Every configured channel type reads 0 when empty, so an alarm on it has data points.
   for (const lane of lanes.all()) {
-    metrics.outboxBacklog.set({ channel: channelType(lane) }, 0);
-    metrics.outboxOldestUndeliveredSeconds.set({ channel: channelType(lane) }, 0);
+    metrics.outboxBacklog.set({ channel: channelType(lane, sandbox) }, 0);
+    metrics.outboxOldestUndeliveredSeconds.set({ channel: channelType(lane, sandbox) }, 0);
   }
   for (const [channel, c] of byChannel) {
     metrics.outboxBacklog.set({ channel }, c.n);

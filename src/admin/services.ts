@@ -72,15 +72,16 @@ const RECENT_SESSIONS = 20;
 
 export function createAdminServices(deps: AdminDeps): AdminServices {
   const now = () => deps.clock.now();
+  const sandbox = deps.config.vipps.env === 'sandbox';
   return {
     deps,
     verifyOperatorToken: deps.verifyOperatorToken,
-    lanes: (q) => queryLanes(deps.db, deps.lanes().all(), q, now()),
+    lanes: (q) => queryLanes(deps.db, deps.lanes().all(), q, now(), sandbox),
     async lane(id) {
       const lane = deps.lanes().byId(id);
       if (!lane) return null;
       const [summary, recent] = await Promise.all([
-        queryLane(deps.db, lane, now()),
+        queryLane(deps.db, lane, now(), sandbox),
         querySessions(deps.db, { laneId: id, limit: RECENT_SESSIONS }, now()),
       ]);
       return { ...summary, recentSessions: recent.items };
@@ -92,6 +93,11 @@ export function createAdminServices(deps: AdminDeps): AdminServices {
       webhookHealth({
         vipps: deps.vipps,
         expectedUrl: deps.publicWebhookUrl,
+        msns: () =>
+          deps
+            .lanes()
+            .all()
+            .map((l) => l.msn),
         metrics: deps.metrics,
         ...(deps.webhookActivity ? { activity: deps.webhookActivity } : {}),
       }),

@@ -112,22 +112,38 @@ export interface SessionDetail {
 }
 
 export interface WebhookRegistrationHealth {
+  /** The sales unit it was listed for (registrations are per MSN). */
+  readonly msn: string;
   readonly id: string;
   readonly url: string;
   readonly events: readonly string[];
   /** The URL is this gateway's PUBLIC_WEBHOOK_URL. */
   readonly urlMatches: boolean;
-  /** Expected events this registration lacks. */
+  /** Which kind it serves (check-in or ePayment; src/vipps/webhook-events.ts), if either. */
+  readonly kind: 'checkin' | 'epayment' | null;
+  /** Expected events of its kind that it lacks. */
   readonly missingEvents: readonly string[];
+}
+
+export interface SalesUnitWebhookHealth {
+  readonly msn: string;
+  /** Registrations for the expected URL carry every expected event. */
+  readonly ok: boolean;
+  /** Expected events no registration for the expected URL carries. */
+  readonly missingEvents: readonly string[];
+  /** Why its registrations could not be listed, if they could not. */
+  readonly error: string | null;
 }
 
 export interface WebhookHealth {
   readonly expectedUrl: string;
   readonly expectedEvents: readonly string[];
-  /** Registrations at Vipps (null with `error` when they could not be listed). */
+  /** Registrations at Vipps for every MSN of the lanes (null with `error` when none could be listed). */
   readonly registrations: WebhookRegistrationHealth[] | null;
   readonly error: string | null;
-  /** Some registration has the expected URL and, together, they carry every expected event. */
+  /** Per MSN of the lanes file. */
+  readonly salesUnits: SalesUnitWebhookHealth[];
+  /** Every MSN's registrations for the expected URL carry every expected event. */
   readonly ok: boolean;
   readonly lastDeliveryAt: string | null;
   /** Verification failures since start, by problem code. */
