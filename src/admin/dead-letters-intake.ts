@@ -11,23 +11,20 @@ import { parseEvent } from '../intake/events';
 import { type IntakeDeps, intakeEvent } from '../intake/intake';
 import { DEFAULT_TIMING } from '../sessions/timing';
 import type { Sql } from '../store/sql';
-import { afterCursorSql, type Cursor, type Sorted } from './dead-letters-page';
+import {
+  type KindListQuery,
+  type KindRow,
+  listKindRows,
+  type Sorted,
+  sortedLetter,
+} from './dead-letters-page';
 import { alreadyResolved, resolutionOf, resolve, stateSql } from './dead-letters-resolutions';
-import type { DeadLetter, DeadLetterState, DiscardResult, ReplayResult } from './dead-letters-types';
+import type { DiscardResult, ReplayResult } from './dead-letters-types';
 
 const KIND = 'intake';
 const SAFETY_MS = DEFAULT_TIMING.tokenSafetyS * 1000;
 
-export interface IntakeListQuery {
-  readonly laneId: string | undefined;
-  readonly state: DeadLetterState | 'all';
-  readonly limit: number;
-  readonly cursor: Cursor | undefined;
-}
-
-interface Row {
-  key: string;
-  at: Date;
+interface Row extends KindRow {
   reason: string;
   detail: string | null;
   lane_id: string | null;
@@ -36,9 +33,6 @@ interface Row {
   merchant_qr_id: string | null;
   has_token: boolean;
   token_expires_at: Date | null;
-  state: DeadLetterState;
-  resolved_at: Date | null;
-  resolved_by: string | null;
 }
 
 /** When a replay of a check-in whose token expires at `expiresAt` could still pay (before the cutoffs). */
@@ -49,23 +43,19 @@ export function replayableUntil(expiresAt: Date, maxAgeS: number): Date {
 
 export async function listIntakeLetters(
   db: Sql,
-  q: IntakeListQuery,
+  q: KindListQuery,
   maxAgeS: (qr: { msn: string; merchantQrId: string }) => number,
   now: Date,
 ): Promise<Sorted[]> {
-  const params: unknown[] = [q.laneId ?? null, q.state];
-  const after = afterCursorSql(KIND, 'x.at', 'x.num', q.cursor, params, 'bigint');
-  params.push(q.limit + 1);
-  const { rows } = await db.query<Row>(
-    `SELECT * FROM (
-       SELECT d.id::text AS key, d.id AS num, date_trunc('milliseconds', d.received_at) AS at, d.reason, d.detail,
-         d.lane_id, d.event_type, d.msn, d.merchant_qr_id, (d.customer_token IS NOT NULL) AS has_token,
-         d.token_expires_at, ${stateSql('d.received_at')} AS state, r.at AS resolved_at, r.operator AS resolved_by
-       FROM intake_dead_letters d LEFT JOIN dead_letter_resolutions r ON r.letter_id = 'intake-' || d.id::text
-       WHERE ($1::text IS NULL OR d.lane_id = $1)
-     ) x WHERE ($2::text = 'all' OR x.state = $2::text) AND ${after}
-     ORDER BY x.at DESC, x.num DESC LIMIT $${params.length}`,
-    params,
+  const rows = await listKindRows<Row>(
+    db,
+    KIND,
+    q,
+    `SELECT d.id::text AS key, date_trunc('milliseconds', d.received_at) AS at, d.reason, d.detail, d.lane_id,
+       d.event_type, d.msn, d.merchant_qr_id, (d.customer_token IS NOT NULL) AS has_token, d.token_expires_at,
+       ${stateSql('d.received_at')} AS state, r.at AS resolved_at, r.operator AS resolved_by
+     FROM intake_dead_letters d LEFT JOIN dead_letter_resolutions r ON r.letter_id = 'intake-' || d.id::text
+     WHERE ($1::text IS NULL OR d.lane_id = $1)`,
   );
   return rows.map((r) => {
     const qr =
@@ -74,22 +64,15 @@ export async function listIntakeLetters(
       r.has_token && r.state === 'open' && r.token_expires_at && qr
         ? replayableUntil(new Date(r.token_expires_at), maxAgeS(qr))
         : null;
-    const letter: DeadLetter = {
-      id: `intake-${r.key}`,
-      kind: KIND,
-      at: new Date(r.at).toISOString(),
+    return sortedLetter(KIND, r, {
       reason: r.reason,
       detail: r.detail,
       laneId: r.lane_id,
       eventType: r.event_type,
       qr,
       attempts: null,
-      state: r.state,
-      resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
-      resolvedBy: r.resolved_by,
       replayableUntil: until && until.getTime() > now.getTime() ? until.toISOString() : null,
-    };
-    return { letter, atMs: new Date(r.at).getTime(), key: r.key };
+    });
   });
 }
 

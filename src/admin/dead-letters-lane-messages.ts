@@ -3,67 +3,56 @@
 // it goes back into its lane's order by its original seq, ahead of the lane's later pending messages, and the
 // controller deduplicates it by its stable id. Lane messages never carry a customer token.
 import type { Sql } from '../store/sql';
-import { afterCursorSql, type Cursor, type Sorted } from './dead-letters-page';
-import { alreadyResolved, resolutionOf, resolve, stateSql } from './dead-letters-resolutions';
-import type { DeadLetter, DeadLetterState, DiscardResult, ReplayResult } from './dead-letters-types';
+import {
+  type KindListQuery,
+  type KindRow,
+  listKindRows,
+  type Sorted,
+  sortedLetter,
+} from './dead-letters-page';
+import {
+  alreadyResolved,
+  coveringResolution,
+  discardLetter,
+  resolve,
+  stateSql,
+} from './dead-letters-resolutions';
+import type { DiscardResult, ReplayResult } from './dead-letters-types';
 
 const KIND = 'lane-message';
 
-export interface LaneMessageListQuery {
-  readonly laneId: string | undefined;
-  readonly state: DeadLetterState | 'all';
-  readonly limit: number;
-  readonly cursor: Cursor | undefined;
-}
-
-interface Row {
-  key: string;
-  at: Date;
+interface Row extends KindRow {
   last_error: string | null;
   lane_id: string;
   type: string | null;
   attempts: number;
-  state: DeadLetterState;
-  resolved_at: Date | null;
-  resolved_by: string | null;
 }
 
 /** The dispatcher's words for a lane that left the lanes file (outbox-dispatcher.ts). */
 const LANE_GONE = 'the lane is no longer in the lanes file';
 
-export async function listFailedLaneMessages(db: Sql, q: LaneMessageListQuery): Promise<Sorted[]> {
-  const params: unknown[] = [q.laneId ?? null, q.state];
-  const after = afterCursorSql(KIND, 'x.at', 'x.key COLLATE "C"', q.cursor, params, 'text');
-  params.push(q.limit + 1);
-  const { rows } = await db.query<Row>(
-    `SELECT * FROM (
-       SELECT o.id AS key, date_trunc('milliseconds', o.failed_at) AS at, o.last_error, o.lane_id,
-         o.message->>'type' AS type, o.attempts, ${stateSql('o.failed_at')} AS state, r.at AS resolved_at,
-         r.operator AS resolved_by
-       FROM outbox o LEFT JOIN dead_letter_resolutions r ON r.letter_id = 'lane-message-' || o.id
-       WHERE o.failed_at IS NOT NULL AND ($1::text IS NULL OR o.lane_id = $1)
-     ) x WHERE ($2::text = 'all' OR x.state = $2::text) AND ${after}
-     ORDER BY x.at DESC, x.key COLLATE "C" DESC LIMIT $${params.length}`,
-    params,
+export async function listFailedLaneMessages(db: Sql, q: KindListQuery): Promise<Sorted[]> {
+  const rows = await listKindRows<Row>(
+    db,
+    KIND,
+    q,
+    `SELECT o.id AS key, date_trunc('milliseconds', o.failed_at) AS at, o.last_error, o.lane_id,
+       o.message->>'type' AS type, o.attempts, ${stateSql('o.failed_at')} AS state, r.at AS resolved_at,
+       r.operator AS resolved_by
+     FROM outbox o LEFT JOIN dead_letter_resolutions r ON r.letter_id = 'lane-message-' || o.id
+     WHERE o.failed_at IS NOT NULL AND ($1::text IS NULL OR o.lane_id = $1)`,
   );
-  return rows.map((r) => {
-    const letter: DeadLetter = {
-      id: `lane-message-${r.key}`,
-      kind: KIND,
-      at: new Date(r.at).toISOString(),
+  return rows.map((r) =>
+    sortedLetter(KIND, r, {
       reason: r.last_error === LANE_GONE ? 'lane_removed' : 'delivery_refused',
       detail: r.last_error,
       laneId: r.lane_id,
       eventType: r.type,
       qr: null,
       attempts: Number(r.attempts),
-      state: r.state,
-      resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
-      resolvedBy: r.resolved_by,
       replayableUntil: null,
-    };
-    return { letter, atMs: new Date(r.at).getTime(), key: r.key };
-  });
+    }),
+  );
 }
 
 async function failedAt(db: Sql, key: string): Promise<Date | undefined> {
@@ -77,9 +66,7 @@ async function failedAt(db: Sql, key: string): Promise<Date | undefined> {
 
 async function current(db: Sql, id: string, key: string) {
   const failed = await failedAt(db, key);
-  const done = await resolutionOf(db, id);
-  const covered = done && (!failed || failed.getTime() <= done.at.getTime()) ? done : undefined;
-  return { failed, covered };
+  return { failed, covered: await coveringResolution(db, id, failed) };
 }
 
 export async function replayLaneMessage(
@@ -111,9 +98,5 @@ export async function discardLaneMessage(
   operator: string,
   now: Date,
 ): Promise<DiscardResult> {
-  const { failed, covered } = await current(db, id, key);
-  if (covered) return alreadyResolved(id, covered);
-  if (!failed) return { id, outcome: 'not_found' };
-  await resolve(db, { id, kind: KIND }, 'discarded', operator, now);
-  return { id, outcome: 'discarded' };
+  return discardLetter(db, { id, kind: KIND }, await failedAt(db, key), operator, now);
 }

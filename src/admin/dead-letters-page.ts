@@ -1,9 +1,18 @@
 // One list over three tables, newest first, paged by an opaque cursor. Order: the time the letter died
 // (to the millisecond), then kind, then the id within the kind. Each kind's query takes the rows after the
 // cursor in that order, at most limit + 1; the pages are merged here.
-import type { DeadLetter, DeadLetterKind, DeadLetterPage } from './dead-letters-types';
+import type { Sql } from '../store/sql';
+import type { DeadLetter, DeadLetterKind, DeadLetterPage, DeadLetterState } from './dead-letters-types';
 
 const KIND_ORDER: Record<DeadLetterKind, number> = { intake: 0, job: 1, 'lane-message': 2 };
+
+/** What each kind's list query takes. */
+export interface KindListQuery {
+  readonly laneId: string | undefined;
+  readonly state: DeadLetterState | 'all';
+  readonly limit: number;
+  readonly cursor: Cursor | undefined;
+}
 
 export interface Cursor {
   readonly atMs: number;
@@ -43,7 +52,7 @@ export function decodeCursor(text: string): Cursor | undefined {
  * SQL for "sorts after the cursor" for rows of `kind` with time `at` and id `key` (already typed: bigint or
  * text COLLATE "C"); pushes its parameters onto `params`.
  */
-export function afterCursorSql(
+function afterCursorSql(
   kind: DeadLetterKind,
   at: string,
   key: string,
@@ -84,4 +93,55 @@ export function mergePage(kinds: readonly Sorted[][], limit: number): DeadLetter
     deadLetters: page.map((s) => s.letter),
     nextCursor: all.length > limit && last ? encodeCursor(last) : null,
   };
+}
+
+/** The columns every kind's inner query selects: its id within the kind, when it died, its state. */
+export interface KindRow {
+  key: string;
+  at: Date;
+  state: DeadLetterState;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
+/**
+ * One kind's rows after the cursor, newest first, at most limit + 1. `inner` selects the KindRow columns (and
+ * the kind's own) and may filter on the lane as `$1`; the state filter is `$2`.
+ */
+export async function listKindRows<R extends KindRow>(
+  db: Sql,
+  kind: DeadLetterKind,
+  q: KindListQuery,
+  inner: string,
+): Promise<R[]> {
+  const keyType = kind === 'lane-message' ? 'text' : 'bigint';
+  const key = keyType === 'text' ? 'x.key COLLATE "C"' : 'x.key::bigint';
+  const params: unknown[] = [q.laneId ?? null, q.state];
+  const after = afterCursorSql(kind, 'x.at', key, q.cursor, params, keyType);
+  params.push(q.limit + 1);
+  const { rows } = await db.query<R>(
+    `SELECT * FROM (${inner}) x WHERE ($2::text = 'all' OR x.state = $2::text) AND ${after}
+     ORDER BY x.at DESC, ${key} DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows;
+}
+
+/** A row as a listed letter, with the kind's own fields. */
+export function sortedLetter(
+  kind: DeadLetterKind,
+  r: KindRow,
+  own: Omit<DeadLetter, 'id' | 'kind' | 'at' | 'state' | 'resolvedAt' | 'resolvedBy'>,
+): Sorted {
+  const at = new Date(r.at);
+  const letter: DeadLetter = {
+    id: `${kind}-${r.key}`,
+    kind,
+    at: at.toISOString(),
+    ...own,
+    state: r.state,
+    resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
+    resolvedBy: r.resolved_by,
+  };
+  return { letter, atMs: at.getTime(), key: r.key };
 }

@@ -1,7 +1,7 @@
 // What an operator did with a dead letter (migration 010, dead_letter_resolutions): one row per letter id,
 // replaced when a job or lane message that died again after its replay is resolved again.
 import type { Sql } from '../store/sql';
-import type { DeadLetterKind, DiscardOutcome, ReplayOutcome } from './dead-letters-types';
+import type { DeadLetterKind, DiscardOutcome, DiscardResult, ReplayOutcome } from './dead-letters-types';
 
 export type Resolution = 'replayed' | 'stale' | 'discarded';
 
@@ -51,4 +51,33 @@ export function alreadyResolved(
  */
 export function stateSql(diedAt: string): string {
   return `CASE WHEN r.letter_id IS NULL OR ${diedAt} > r.at THEN 'open' ELSE r.resolution END`;
+}
+
+/**
+ * The resolution that still covers a letter that (last) died at `diedAt`: undefined when there is none, or the
+ * letter died again after it (a replayed job or lane message that failed again). `diedAt` undefined: the row
+ * is no longer a dead letter (a replayed job ran), so any resolution covers it.
+ */
+export async function coveringResolution(
+  db: Sql,
+  letterId: string,
+  diedAt: Date | undefined,
+): Promise<ResolutionRow | undefined> {
+  const done = await resolutionOf(db, letterId);
+  return done && (!diedAt || diedAt.getTime() <= done.at.getTime()) ? done : undefined;
+}
+
+/** Discards a letter that died at `diedAt` (undefined: no such dead letter) unless it is already resolved. */
+export async function discardLetter(
+  db: Sql,
+  letter: { readonly id: string; readonly kind: DeadLetterKind },
+  diedAt: Date | undefined,
+  operator: string,
+  now: Date,
+): Promise<DiscardResult> {
+  const covered = await coveringResolution(db, letter.id, diedAt);
+  if (covered) return alreadyResolved(letter.id, covered);
+  if (!diedAt) return { id: letter.id, outcome: 'not_found' };
+  await resolve(db, letter, 'discarded', operator, now);
+  return { id: letter.id, outcome: 'discarded' };
 }
