@@ -1,6 +1,10 @@
 // Composition root: config → adapters → HTTP app and/or worker; signals stay in the CLI. The only module
 // that picks adapters.
 import { mergedSecrets, watchSecretsFile } from './intake/webhook-secrets-file';
+import {
+  createRegistrationHealthRunner,
+  type RegistrationHealthRunner,
+} from './vipps/registration-health-runner';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Router } from 'express';
@@ -87,6 +91,8 @@ export interface Gateway {
   readonly sandboxControllerKey: string | undefined;
   /** Live list of accepted webhook secrets (the sandbox adds the emulator's at start). */
   readonly webhookSecrets: string[];
+  /** The check of this gateway's webhook registrations at Vipps (roles serve and all). */
+  readonly registrationHealth: RegistrationHealthRunner | undefined;
   /** The settlement runner of a `work`/`all` process (undefined for `serve`). */
   readonly settlements: SettlementRunner | undefined;
   /** Stop accepting, finish in-flight requests and jobs, close the store. Idempotent. */
@@ -227,6 +233,24 @@ export async function startGateway(config: Config, options: StartOptions): Promi
 
     // Payments restored from DATA_DIR move on only now, so the events they publish reach this gateway.
     emulator?.resume();
+
+    // The registrations at Vipps, checked at start and every WEBHOOK_REGISTRATION_CHECK_S by whoever serves
+    // the webhook (a metric, a /readyz detail and an error log when one is missing; issue 15).
+    let registrationHealth: RegistrationHealthRunner | undefined;
+    if (role !== 'work') {
+      const runner = createRegistrationHealthRunner({
+        vipps,
+        msns: () => [...new Set(lanes.current().all().map((l) => l.msn))],
+        url: publicWebhookUrl,
+        metrics,
+        logger,
+        clock,
+        intervalMs: config.webhookRegistrationCheckS * 1000,
+      });
+      registrationHealth = runner;
+      closers.push(async () => runner.stop());
+      void runner.check().catch((err: unknown) => logger.warn('webhook registration check failed', { err }));
+    }
 
     const controllerKeys = [...config.controllerJwt.keys];
     let sandboxKey: string | undefined;
@@ -442,6 +466,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         { name: 'lanes', check: async () => void lanes.current() },
         ...adapters.readiness,
         degradedChannelsCheck(store.db, clock, config.channelDegradedAfterS),
+        ...(registrationHealth ? [registrationHealth.readiness] : []),
       ],
       intakeRouters,
       routers,
@@ -510,6 +535,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       settlements,
       sandboxControllerKey: sandboxKey,
       webhookSecrets,
+      registrationHealth,
       close: () => (closing ??= close()),
     };
   } catch (err) {

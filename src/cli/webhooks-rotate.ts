@@ -6,6 +6,7 @@
 //    first, then the new one registered. Check-ins fail until the gateway accepts the new secret; with --apply
 //    the secret goes straight to VIPPS_WEBHOOK_SECRETS_FILE, which the gateway re-reads at once (the gap is
 //    then two API calls and a file write, see the README).
+import { setTimeout as delay } from 'node:timers/promises';
 import type { VippsClient, Webhook } from '../vipps';
 import { kindOfEvents, type WebhookKind } from '../vipps/webhook-events';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Io } from './command';
@@ -13,6 +14,9 @@ import { lanesOption, msnOption, openVippsCli, resolveWebhookMsn } from './vipps
 import { kindFromOption, kindOption } from './webhooks-events';
 import { appliedSecretsFile, registerOne, reportRegisterFailure, webhookUrlFrom } from './webhooks-register';
 import { removeFromSecretsFile } from './webhooks-secret-file';
+
+/** Longer than a gateway's periodic stat of VIPPS_WEBHOOK_SECRETS_FILE (1 s), so every gateway has the secret. */
+export const SECRETS_FILE_SETTLE_MS = 2000;
 
 export class WebhookNotFoundError extends Error {
   readonly code = 'WEBHOOK_NOT_FOUND';
@@ -96,6 +100,11 @@ async function rotateWithOverlap(r: Rotation, io: Io): Promise<number> {
       'Next: add the new secret to the gateway (keep the old one) and reload it (VIPPS_WEBHOOK_SECRETS_FILE is ' +
         're-read at once; VIPPS_WEBHOOK_SECRETS needs a restart), then confirm.',
     );
+  if (r.applyTo !== undefined) {
+    // Gateways see the file change at once (fs.watch), at the latest by their periodic stat (1 s).
+    io.out(`waiting ${SECRETS_FILE_SETTLE_MS / 1000} s for gateways to re-read ${r.applyTo}`);
+    await delay(SECRETS_FILE_SETTLE_MS);
+  }
   if (!(await confirm(io, r.yes, `Delete old webhook ${r.old.id}? [y/N] `))) {
     io.out(
       `kept old webhook ${r.old.id}; once the gateway accepts the new secret, delete it with ` +

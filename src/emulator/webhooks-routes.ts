@@ -77,6 +77,8 @@ export function webhooksRouter(ctx: EmulatorContext): Router {
       createdAt: ctx.clock.now().getTime(),
     };
     ctx.state.webhooks.set(registration.id, registration);
+    // Tests time a rotation from these ('webhook-registered', 'webhook-deleted': the registration).
+    ctx.events.emit('webhook-registered', registration);
     res.status(201).json({ id: registration.id, secret: registration.secret });
   });
 
@@ -97,6 +99,7 @@ export function webhooksRouter(ctx: EmulatorContext): Router {
         'No webhook registration with this id for this sales unit.',
       );
     ctx.state.webhooks.delete(registration.id);
+    ctx.events.emit('webhook-deleted', registration);
     res.status(204).end();
   });
 

@@ -32,6 +32,8 @@ export interface WatchOptions {
   readonly logger: Logger;
   /** The periodic stat's interval; default 1 000 ms. */
   readonly pollMs?: number;
+  /** Use fs.watch (default true); false leaves only the periodic stat (tests of the fallback). */
+  readonly watch?: boolean;
   readonly onChange?: (secrets: readonly string[]) => void;
 }
 
@@ -97,15 +99,16 @@ export async function watchSecretsFile(path: string, options: WatchOptions): Pro
   await reload();
 
   let watcher: FSWatcher | undefined;
-  try {
-    // The directory, not the file: the CLI replaces the file by a rename, which ends a watch on the old inode.
-    watcher = watch(dirname(path), { persistent: false }, (_event, name) => {
-      if (name === null || name === basename(path)) void reload();
-    });
-    watcher.on('error', () => undefined);
-  } catch {
-    watcher = undefined; // The periodic stat below still works.
-  }
+  if (options.watch !== false)
+    try {
+      // The directory, not the file: the CLI replaces the file by a rename, which ends a watch on the old inode.
+      watcher = watch(dirname(path), { persistent: false }, (_event, name) => {
+        if (name === null || name === basename(path)) void reload();
+      });
+      watcher.on('error', () => undefined);
+    } catch {
+      watcher = undefined; // The periodic stat below still works.
+    }
   const poll = setInterval(() => {
     void stat(path)
       .then((s) => `${s.ino}:${s.size}:${s.mtimeMs}`)

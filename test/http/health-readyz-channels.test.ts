@@ -47,7 +47,10 @@ async function readyz(): Promise<{ status: number; body: Record<string, unknown>
 it('names the lane whose controller has not taken its message, and stays 200', async () => {
   expect(await readyz()).toEqual({
     status: 200,
-    body: { status: 'ready', checks: { lanes: 'ok', queue: 'ok', channels: 'ok' } },
+    body: {
+      status: 'ready',
+      checks: { lanes: 'ok', queue: 'ok', channels: 'ok', webhookRegistrations: 'ok' },
+    },
   });
   const scan = await fetch(`${gateway.emulator?.url}/emulator/v1/scans`, {
     method: 'POST',
@@ -69,6 +72,7 @@ it('names the lane whose controller has not taken its message, and stays 200', a
     lanes: 'ok',
     queue: 'ok',
     channels: 'degraded: 1 lane with a lane message undelivered for more than 1 s',
+    webhookRegistrations: 'ok',
   });
   expect(body.degraded).toEqual({
     channels: { afterS: 1, lanes: [{ laneId: 'vend-hook', undeliveredForS: expect.any(Number) }] },

@@ -126,7 +126,10 @@ describe('aws profile: intake with the database down', () => {
     // Up: the store answers (migrated at start), readiness checks SQS.
     expect(await readyz()).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { lanes: 'ok', queue: 'ok', channels: 'ok' } },
+      body: {
+        status: 'ready',
+        checks: { lanes: 'ok', queue: 'ok', channels: 'ok', webhookRegistrations: 'ok' },
+      },
     });
     const up = await controller('GET', '/v1/lanes/shop-1');
     expect(up.status).toBe(200);
@@ -196,6 +199,7 @@ describe('aws profile: intake with the database down', () => {
           lanes: 'ok',
           queue: 'ok',
           channels: expect.stringMatching(/^degraded: cannot read the outbox/),
+          webhookRegistrations: 'ok',
         },
         degraded: { channels: outboxDown },
       },
