@@ -21,6 +21,7 @@ header.top a[aria-current="page"] { border-bottom: 3px solid var(--focus); }
 header.top .brand { font-weight: 700; margin-right: 10px; }
 header.top form { margin-left: auto; }
 header.top button { background: transparent; color: #fff; border: 1px solid #8e93c8; }
+header.top .muted { color: #d4d6f0; margin-right: 8px; }
 main { padding: 16px 20px 40px; max-width: 1280px; }
 h1 { font-size: 1.5rem; margin: 6px 0 14px; }
 h2 { font-size: 1.15rem; margin: 22px 0 8px; }

@@ -1,7 +1,7 @@
 // Charts drawn on the server as inline SVG (issue 14 "Pictures"): no package, no script, no inline style
 // (presentation attributes only, which the CSP allows). Every chart has a title for screen readers, and the
 // pages put the same numbers in a table next to it.
-import { html, trusted, type SafeHtml } from './html';
+import { escapeHtml, html, trusted, type SafeHtml } from './html';
 
 const W = 560;
 const H = 200;
@@ -41,14 +41,11 @@ function frame(title: string, yMax: number, yUnit: string, xLabels: readonly [st
   return `<title>${html`${title}`.text}</title>${parts.join('')}`;
 }
 
-function open(title: string): string {
-  return html`<svg
-    xmlns="http://www.w3.org/2000/svg"
-    viewBox="0 0 ${W} ${H}"
-    width="100%"
-    role="img"
-    aria-label="${title}"
-  ></svg>`.text;
+// A plain string, not an `html` template: the opening tag is closed by the caller, and the formatter would
+// otherwise "complete" an unclosed tag inside a template.
+function open(title: string, height = H): string {
+  const label = escapeHtml(title);
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="${label}">`;
 }
 
 /** Vertical bars, one per value (e.g. check-ins per minute). */
@@ -135,16 +132,6 @@ export function horizontalBars(o: {
   });
   const empty = o.rows.length === 0 ? `<text x="${labelW}" y="20">no sessions ended</text>` : '';
   return trusted(
-    html`<svg
-      xmlns="http://www.w3.org/2000/svg"
-      viewBox="0 0 ${W} ${height}"
-      width="100%"
-      role="img"
-      aria-label="${o.title}"
-    ></svg>`.text +
-      html`<title>${o.title}</title>`.text +
-      bars.join('') +
-      empty +
-      '</svg>',
+    open(o.title, height) + html`<title>${o.title}</title>`.text + bars.join('') + empty + '</svg>',
   );
 }
