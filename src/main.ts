@@ -37,7 +37,7 @@ import { createVippsClient, type VippsClient, type VippsClientOptions } from './
 import { createChannelRegistry } from './channels/registry';
 import { assertSimulatedAvailable, isSimulatedLane } from './channels/simulated-channel';
 import { assertLaneCredentials } from './vipps/credentials';
-import { alertOperatorAction } from './vipps/error-code-alerts';
+import { alertOperatorAction, reportPushNotAllowedAtStart } from './vipps/error-code-alerts';
 import type { LaneMessage } from './channels/channel';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
 import {
@@ -157,6 +157,8 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     const adapters = await openAdapters(config, clock, logger);
     const { store, queue } = adapters;
     closers.push(() => adapters.close());
+    // Lanes whose last check-in Vipps refused with 5080 (push not allowed) are named at start (issue 15).
+    await reportPushNotAllowedAtStart(store.db, lanes.current().all(), logger);
     if (store.lock) failStopOnLostLock(store.lock, logger, options.exit);
     if (store.lock) {
       // Sole owner of the embedded directory: leases left by a killed predecessor end now, not in minutes.

@@ -4,6 +4,7 @@
 // (checkin_vipps_operator_action_total{operation, code}). 5080 (PUSH_MESSAGE not allowed) is the one a new
 // sales unit meets first: Vipps only sends pushes for sales units approved to skip the landing page.
 import type { Logger } from '../log';
+import type { Sql } from '../store/sql';
 import { OPERATOR_FIX } from './error-codes';
 import type { VippsApiError } from './errors';
 
@@ -30,3 +31,37 @@ export function alertOperatorAction(
     fix: (err.code === undefined ? undefined : OPERATOR_FIX[err.code]) ?? GENERIC_FIX,
   });
 }
+
+/**
+ * At start (issue 15): the lanes whose last session ended `push-not-allowed` (5080), one `error` line each, so
+ * a restart after "the machines stopped taking payments" names the cause before the next check-in fails too.
+ * Vipps offers no call that tells whether a sales unit may push, so the last outcome is the only evidence.
+ */
+export async function reportPushNotAllowedAtStart(
+  db: Sql,
+  lanes: readonly { readonly id: string; readonly msn: string }[],
+  logger: Logger,
+): Promise<string[]> {
+  if (lanes.length === 0) return [];
+  const { rows } = await db.query<{ lane_id: string; at: Date }>(
+    `SELECT l.id AS lane_id, h.at
+       FROM unnest($1::text[]) AS l(id)
+       CROSS JOIN LATERAL (
+         SELECT reason, at FROM session_history
+          WHERE lane_id = l.id AND to_state IN ${FINAL} AND (from_state IS NULL OR from_state NOT IN ${FINAL})
+          ORDER BY id DESC LIMIT 1) h
+      WHERE h.reason = 'push-not-allowed'`,
+    [lanes.map((l) => l.id)],
+  );
+  const msnOf = new Map(lanes.map((l) => [l.id, l.msn]));
+  for (const r of rows)
+    logger.error('lane cannot take payments: its last check-in was refused with Vipps 5080', {
+      laneId: r.lane_id,
+      msn: msnOf.get(r.lane_id),
+      at: new Date(r.at).toISOString(),
+      fix: OPERATOR_FIX['5080'],
+    });
+  return rows.map((r) => r.lane_id);
+}
+
+const FINAL = `('completed', 'cancelled', 'failed', 'dropped')`;
