@@ -1,7 +1,8 @@
-// Webhook registrations (vipps-protocol.md §2): for every MSN of the lanes file, Vipps has a registration for
-// PUBLIC_WEBHOOK_URL with every event the gateway consumes. Without it check-ins never arrive (or payments
-// never move on), however healthy the gateway itself is.
-import { DEFAULT_WEBHOOK_EVENTS } from '../../vipps/webhook-events';
+// Webhook registrations (vipps-protocol.md §2, issue 15): for every MSN of the lanes file, Vipps has the two
+// registrations the gateway needs for PUBLIC_WEBHOOK_URL, check-ins and ePayment events. The same check the
+// running gateway makes at start and hourly (src/vipps/registration-health.ts). Without them check-ins never
+// arrive (or payments never move on), however healthy the gateway itself is.
+import { checkRegistrationHealth } from '../../vipps/registration-health';
 import { msnsOf } from '../vipps-cli';
 import { fail, ok, warn, type DoctorCheck } from './check';
 
@@ -11,33 +12,25 @@ export const webhooksCheck: DoctorCheck = {
     const lanes = await ctx.lanes();
     const config = ctx.config();
     const client = await ctx.vipps();
-    const url = config.publicWebhookUrl.href;
-    const problems: string[] = [];
-    const others: string[] = [];
-    for (const msn of msnsOf(lanes)) {
-      const registrations = await client.webhooks.list({ msn });
-      const ours = registrations.filter((w) => w.url === url);
-      for (const w of registrations)
-        if (w.url !== url) others.push(`MSN ${msn}: ${w.id} delivers ${w.events.join(',')} to ${w.url}`);
-      if (ours.length === 0) {
-        problems.push(
-          `MSN ${msn}: nothing registered for ${url}: run \`checkin-gateway webhooks register --msn ${msn}\``,
-        );
-        continue;
-      }
-      const have = new Set(ours.flatMap((w) => w.events));
-      const missing = DEFAULT_WEBHOOK_EVENTS.filter((e) => !have.has(e));
-      if (missing.length > 0)
-        problems.push(
-          `MSN ${msn}: ${url} lacks ${missing.join(', ')}: run \`checkin-gateway webhooks register --msn ${msn}\` ` +
-            '(then delete the old registration)',
-        );
+    const msns = msnsOf(lanes);
+    const health = await checkRegistrationHealth(client, msns, config.publicWebhookUrl);
+    const url = health.url;
+    const problems = [
+      ...health.errors.map((e) => `MSN ${e.msn}: cannot list the registrations: ${e.error}`),
+      ...health.kinds.filter((k) => !k.ok).map((k) => `MSN ${k.msn}: ${k.problem}: run \`${k.fix}\``),
+    ];
+    if (problems.length > 0) {
+      const failing = new Set([
+        ...health.errors.map((e) => e.msn),
+        ...health.kinds.filter((k) => !k.ok).map((k) => k.msn),
+      ]).size;
+      return fail(`${failing} of ${msns.length} MSNs miss a registration or events for ${url}`, problems);
     }
-    const msns = msnsOf(lanes).length;
-    if (problems.length > 0)
-      return fail(`${problems.length} of ${msns} MSNs miss a registration or events for ${url}`, problems);
-    if (others.length > 0)
-      return warn(`every MSN delivers to ${url}; other registrations also receive events`, others);
-    return ok(`${msns} MSN(s) deliver all ${DEFAULT_WEBHOOK_EVENTS.length} events to ${url}`);
+    if (health.others.length > 0)
+      return warn(
+        `every MSN delivers to ${url}; other registrations also receive events`,
+        health.others.map((w) => `MSN ${w.msn}: ${w.id} delivers ${w.events.join(',')} to ${w.url}`),
+      );
+    return ok(`${msns.length} MSN(s) have their check-in and ePayment registrations for ${url}`);
   },
 };
