@@ -272,6 +272,48 @@ describe('actions need the CSRF token', () => {
   });
 });
 
+describe('live feed', () => {
+  it('streams a new session of the lane as rows, and stops polling when the last page closes', async () => {
+    const feed = g.gateway.operatorConsole!.feed;
+    const abort = new AbortController();
+    const res = await fetch(`${g.adminUrl}/console/events?view=lane&lane=vend-1`, {
+      headers: { cookie: client.cookieHeader() },
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(feed.polling).toBe(true);
+    const reader = res.body!.getReader();
+    const s = await g.scan('vend-1');
+    let text = '';
+    await waitFor(
+      async () => {
+        const { value } = await reader.read();
+        text += new TextDecoder().decode(value);
+        return text.includes(`"id":"session-${s.sessionId}"`) && /"id":"lanefacts-vend-1"/.test(text);
+      },
+      { what: 'the new session row on the stream', timeoutMs: 20_000 },
+    );
+    const event = text.split('\n\n').find((e) => e.includes(`"id":"session-${s.sessionId}"`))!;
+    expect(event).toMatch(/^event: row\ndata: /);
+    const data = JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { into: string; html: string };
+    expect(data.into).toBe('lanesessions-vend-1');
+    expect(data.html).toContain(`<code>${s.sessionId}</code>`);
+    expect(text).not.toContain(s.customerToken);
+    abort.abort();
+    await waitFor(() => feed.listeners === 0 && !feed.polling, { what: 'the feed to stop polling' });
+  });
+
+  it('refuses a stream without a login or with an unknown view', async () => {
+    const anonymous = await new ConsoleClient(g.adminUrl).get('/console/events?view=fleet');
+    expect(anonymous.status).toBe(303);
+    const bad = await client.get('/console/events?view=nothing');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text)).toMatchObject({ code: 'invalid_query' });
+  });
+});
+
 describe('no secret on any page', () => {
   it('renders every page without a token, key or secret in it', async () => {
     const s = await g.scan('vend-1');
