@@ -20,12 +20,12 @@ export interface PairingHarness {
   /** The controller API with a token for `lanes` (default every lane). */
   controller(method: string, p: string, body?: unknown, lanes?: string | string[]): Promise<Response>;
   /** The emulator's control API: `{status, body}` (body parsed when JSON). */
-  control(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }>;
+  control(method: string, p: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   messages(laneId: string): Promise<ReceivedMessage['message'][]>;
   /** The session's final lane message. */
   final(laneId: string, sessionId: string): Promise<ReceivedMessage['message']>;
   /** The emulator's ledger entry of `reference`. */
-  payment(reference: string): Promise<any>;
+  payment(reference: string): Promise<unknown>;
   /** Every ePayment payment of the emulator (all lanes). */
   paymentCount(): number;
   close(): Promise<void>;

@@ -23,8 +23,9 @@ describe('screen-qr end to end', () => {
   let h: PairingHarness;
   beforeAll(async () => {
     h = await startPairingHarness(`${LANES}\n`);
-  });
-  afterAll(() => h.close());
+  }, 90_000);
+  // Starting and stopping the whole gateway take seconds on a loaded machine (hence the hooks' timeouts).
+  afterAll(() => h.close(), 30_000);
 
   it('vending: QR shown, scanned, approved, 25.00 dispensed of 100.00 ⇒ capture 2500, release 7500', async () => {
     await h.control('PUT', '/emulator/v1/controllers/vend-screen', {
