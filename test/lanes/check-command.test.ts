@@ -17,7 +17,8 @@ describe('checkLanesFile', () => {
     const result = await checkLanesFile(path);
     expect(result.exitCode).toBe(0);
     expect(result.output).toMatch(
-      new RegExp(`^ok: (\\d+) lanes \\((\\d+) vending, (\\d+) self-checkout\\) in ${path}$`),
+      // The first line; the pairings the file offers follow it (issue 16).
+      new RegExp(`^ok: (\\d+) lanes \\((\\d+) vending, (\\d+) self-checkout\\) in ${path}$`, 'm'),
     );
   });
 
