@@ -18,6 +18,7 @@ import { adminUrlFor, bindAdminServer, createAdminApp } from './admin/server';
 import { createOperatorAuth } from './admin/auth';
 import { ensureLocalToken } from './admin/local-token';
 import { refreshAdminGauges } from './admin/scrape-gauges';
+import { logOutboxBacklogEvery } from './admin/outbox-backlog-log';
 import { createWebhookActivity } from './admin/webhook-health';
 import { createDeadLetterOps } from './admin/dead-letters-mount';
 import { createConsole, type OperatorConsole } from './admin/console/console';
@@ -451,9 +452,18 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       });
       worker.start();
       runner.start();
+      // The `outbox backlog` line the AWS alarm for undelivered lane messages reads (src/admin/outbox-backlog-log.ts).
+      const backlogLine = logOutboxBacklogEvery(60_000, {
+        db: store.db,
+        clock,
+        logger,
+        behindAfterS: config.channelDegradedAfterS,
+      });
+      backlogLine.start();
       const running = worker;
       // After the HTTP server stops taking work, before the store closes.
       closers.splice(1, 0, async () => {
+        await backlogLine.stop();
         await running.stop();
         await runner.stop();
       });

@@ -1,0 +1,48 @@
+// The `outbox backlog` line's numbers (what the AWS alarm for undelivered lane messages reads).
+import { readOutboxBacklog } from '../../src/admin/outbox-backlog-log';
+import type { Database } from '../../src/store/sql';
+import { useTestDatabase } from '../support/use-test-database';
+
+const NOW = new Date('2026-12-04T12:00:00Z');
+const ago = (s: number) => new Date(NOW.getTime() - s * 1000);
+
+describe('readOutboxBacklog', () => {
+  let db: Database;
+  useTestDatabase((d) => (db = d));
+
+  async function message(
+    id: string,
+    laneId: string,
+    createdAgoS: number,
+    state: 'pending' | 'delivered' | 'failed',
+  ) {
+    await db.query(
+      `INSERT INTO outbox (id, lane_id, message, next_attempt_at, created_at, delivered_at, failed_at)
+       VALUES ($1, $2, '{}'::jsonb, $3, $3, $4, $5)`,
+      [id, laneId, ago(createdAgoS), state === 'delivered' ? NOW : null, state === 'failed' ? NOW : null],
+    );
+  }
+
+  it('is all zeros with nothing pending', async () => {
+    await message('m1', 'a', 500, 'delivered');
+    await message('m2', 'b', 900, 'failed');
+    expect(await readOutboxBacklog(db, NOW, 60)).toEqual({
+      oldestUndeliveredS: 0,
+      lanesBehind: 0,
+      pending: 0,
+    });
+  });
+
+  it('gives the oldest pending age, the lanes behind the threshold and the pending count', async () => {
+    await message('a1', 'a', 300, 'pending');
+    await message('a2', 'a', 10, 'pending');
+    await message('b1', 'b', 61, 'pending');
+    await message('c1', 'c', 30, 'pending');
+    await message('d1', 'd', 4000, 'delivered');
+    expect(await readOutboxBacklog(db, NOW, 60)).toEqual({
+      oldestUndeliveredS: 300,
+      lanesBehind: 2,
+      pending: 4,
+    });
+  });
+});
