@@ -1,10 +1,18 @@
 // `checkin-gateway dead-letters list | replay <id>… | discard <id>…` (issue 14): the running gateway's dead
 // letters through its admin API (/admin/v1/dead-letters, src/admin/dead-letters-routes.ts). A replay runs in
-// the gateway, through intake's dedup and staleness rules; nothing here sees a customer token.
-import type { DeadLetter, DeadLetterCounts, DiscardResult, ReplayResult } from '../admin/dead-letters-types';
+// the gateway (or, with none running, on the store: dead-letters-admin.ts), through intake's dedup and
+// staleness rules; nothing here sees a customer token.
+import {
+  DEAD_LETTER_KINDS,
+  DEAD_LETTER_STATES,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type DiscardResult,
+  type ReplayResult,
+} from '../admin/dead-letters-types';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Io } from './command';
 import { age } from './payments/format';
-import { callAdmin, orAdminError, problemText, table } from './dead-letters-admin';
+import { table, withDeadLetterBackend } from './dead-letters-admin';
 
 function letterTable(letters: readonly DeadLetter[], now: number): string {
   return table(
@@ -22,6 +30,35 @@ function letterTable(letters: readonly DeadLetter[], now: number): string {
   );
 }
 
+function oneOf<T extends string>(
+  values: Record<string, unknown>,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly unknown[]).includes(v))
+    throw new UsageError(`${name} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function listQuery(values: Record<string, unknown>): DeadLetterQuery {
+  const limit = values['limit'];
+  if (
+    limit !== undefined &&
+    !(typeof limit === 'string' && /^\d+$/.test(limit) && +limit >= 1 && +limit <= 500)
+  )
+    throw new UsageError('limit must be an integer from 1 to 500');
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  return {
+    kind: oneOf(values, 'kind', DEAD_LETTER_KINDS),
+    laneId: text('lane'),
+    state: oneOf(values, 'state', [...DEAD_LETTER_STATES, 'all'] as const),
+    limit: limit === undefined ? undefined : Number(limit),
+    cursor: text('cursor'),
+  };
+}
+
 export const deadLettersListCommand: Command = {
   name: 'dead-letters list',
   summary: 'List dead letters (intake drops, dead jobs, undelivered lane messages), newest first',
@@ -35,41 +72,19 @@ export const deadLettersListCommand: Command = {
     cursor: { type: 'string' },
     json: { type: 'boolean' },
   },
-  run: ({ values }, io) =>
-    orAdminError(io, async () => {
-      const q = new URLSearchParams();
-      for (const [option, param] of [
-        ['kind', 'kind'],
-        ['lane', 'lane'],
-        ['state', 'state'],
-        ['limit', 'limit'],
-        ['cursor', 'cursor'],
-      ] as const) {
-        const v = values[option];
-        if (typeof v === 'string') q.set(param, v);
-      }
-      const query = q.toString();
-      const answer = await callAdmin(io, 'GET', `/admin/v1/dead-letters${query ? `?${query}` : ''}`);
-      if (answer.status === 400) throw new UsageError(problemText(answer));
-      if (answer.status !== 200) {
-        io.err(`the running gateway answered ${problemText(answer)}`);
-        return EXIT_FAILURE;
-      }
-      const page = answer.body as {
-        deadLetters: DeadLetter[];
-        nextCursor: string | null;
-        counts: DeadLetterCounts;
-      };
-      if (values['json']) {
-        io.out(JSON.stringify(page, null, 2));
-        return EXIT_OK;
-      }
-      const c = page.counts;
-      io.out(page.deadLetters.length === 0 ? 'no dead letters' : letterTable(page.deadLetters, Date.now()));
-      io.out(`open: ${c.intake} intake, ${c.job} job, ${c['lane-message']} lane-message`);
-      if (page.nextCursor) io.out(`more: dead-letters list --cursor ${page.nextCursor}`);
+  async run({ values }, io) {
+    const q = listQuery(values);
+    const page = await withDeadLetterBackend(io.env, (b) => b.list(q));
+    if (values['json']) {
+      io.out(JSON.stringify(page, null, 2));
       return EXIT_OK;
-    }),
+    }
+    const c = page.counts;
+    io.out(page.deadLetters.length === 0 ? 'no dead letters' : letterTable(page.deadLetters, Date.now()));
+    io.out(`open: ${c.intake} intake, ${c.job} job, ${c['lane-message']} lane-message`);
+    if (page.nextCursor) io.out(`more: dead-letters list --cursor ${page.nextCursor}`);
+    return EXIT_OK;
+  },
 };
 
 /** What each outcome says, one line per id. */
@@ -101,20 +116,15 @@ function actionCommand(action: 'replay' | 'discard', ok: readonly string[], summ
     summary,
     usage: `dead-letters ${action} <id>… [--json]`,
     options: { json: { type: 'boolean' } },
-    run: ({ values, positionals }, io: Io) =>
-      orAdminError(io, async () => {
-        if (positionals.length === 0)
-          throw new UsageError('give one or more dead-letter ids (see `dead-letters list`)');
-        const answer = await callAdmin(io, 'POST', `/admin/v1/dead-letters/${action}`, { ids: positionals });
-        if (answer.status === 400) throw new UsageError(problemText(answer));
-        if (answer.status !== 200) {
-          io.err(`the running gateway answered ${problemText(answer)}`);
-          return EXIT_FAILURE;
-        }
-        const { results } = answer.body as { results: (ReplayResult | DiscardResult)[] };
-        io.out(values['json'] ? JSON.stringify(results, null, 2) : results.map(resultLine).join('\n'));
-        return results.every((r) => ok.includes(r.outcome)) ? EXIT_OK : EXIT_FAILURE;
-      }),
+    async run({ values, positionals }, io: Io) {
+      if (positionals.length === 0)
+        throw new UsageError('give one or more dead-letter ids (see `dead-letters list`)');
+      const results = await withDeadLetterBackend<(ReplayResult | DiscardResult)[]>(io.env, (b) =>
+        action === 'replay' ? b.replay(positionals) : b.discard(positionals),
+      );
+      io.out(values['json'] ? JSON.stringify(results, null, 2) : results.map(resultLine).join('\n'));
+      return results.every((r) => ok.includes(r.outcome)) ? EXIT_OK : EXIT_FAILURE;
+    },
   };
 }
 

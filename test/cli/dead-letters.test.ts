@@ -112,17 +112,15 @@ it('outbox list and retry; an unknown lane exits 1 naming it', async () => {
   expect(await run(['outbox', 'retry', 'nope'])).toEqual({
     code: 1,
     out: '',
-    err: '404 lane_not_found: lane nope is not in the lanes file and has no lane messages waiting',
+    err: 'lane nope is not in the lanes file and has no lane messages waiting',
   });
+  expect((await run(['outbox', 'retry', 'no/such'])).code).toBe(2);
 });
 
-it('without a running gateway: exit 1 and what to do', async () => {
-  const empty = await mkdtemp(path.join(tmpdir(), 'cg-no-gateway-'));
-  try {
-    const r = await run(['dead-letters', 'list'], empty);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain(`no running gateway owns DATA_DIR ${empty}`);
-  } finally {
-    await rm(empty, { recursive: true, force: true });
-  }
-});
+it('with no gateway running, works on the store itself (the same service): an empty store has none', async () => {
+  expect(await run(['dead-letters', 'list'], 'memory://')).toEqual({
+    code: 0,
+    out: 'no dead letters\nopen: 0 intake, 0 job, 0 lane-message',
+    err: '',
+  });
+}, 60_000);
