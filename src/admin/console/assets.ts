@@ -54,7 +54,8 @@ button.plain { background: #fff; color: var(--accent); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 18px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 10px; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
-svg text { font: 11px system-ui, sans-serif; fill: #3b3b45; }
+svg text { font: 11px system-ui, sans-serif; }
+svg text:not([fill]) { fill: #3b3b45; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }

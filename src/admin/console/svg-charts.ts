@@ -5,7 +5,7 @@ import { escapeHtml, html, trusted, type SafeHtml } from './html';
 
 const W = 560;
 const H = 200;
-const PAD = { left: 44, right: 12, top: 12, bottom: 26 };
+const PAD = { left: 60, right: 12, top: 12, bottom: 26 };
 
 export interface Series {
   readonly name: string;
