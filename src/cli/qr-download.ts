@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Lane } from '../lanes/lane';
 import { VippsApiError, type VippsClient } from '../vipps';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from './command';
+import { offersRedirectQr } from './qr-redirect-plan';
 import { QR_CONCURRENCY, progressReporter, runLimited } from './qr-run-limited';
-import { labelOptions, labelUsage, selectLanes, sheetRequested, writeStickers } from './qr-label-download';
 import { lanesOption, loadCliLanes, openVippsCli } from './vipps-cli';
 
 export interface QrImageChoice {
@@ -67,50 +67,70 @@ async function downloadOne(
   return path;
 }
 
+/** A redirect-qr lane's merchant-redirect code, `<lane id>-redirect.png|svg` (the image is chosen by Accept). */
+async function downloadRedirect(
+  client: VippsClient,
+  lane: Lane,
+  image: QrImageChoice,
+  dir: string,
+): Promise<string> {
+  const accept = image.format === 'PNG' ? 'image/png' : 'image/svg+xml';
+  const qr = await client.qr.redirect.get({
+    msn: lane.msn,
+    id: lane.id,
+    accept,
+    ...(image.size === undefined ? {} : { size: image.size }),
+  });
+  const path = join(dir, `${lane.id}-redirect.${image.format.toLowerCase()}`);
+  await writeFile(path, await fetchImage(qr.url, image.format));
+  return path;
+}
+
 export const qrDownloadCommand: Command = {
   name: 'qr download',
-  summary: 'Download a print-ready QR code image per lane, named <lane id>.png|svg',
+  summary:
+    'Download a print-ready QR code image per lane, named <lane id>.png|svg (redirect-qr lanes also <lane id>-redirect.*)',
   usage:
-    'qr download --out DIR [--format png|svg] [--size N] [--label | --sheet a4] [--lane ID ...] [--lanes FILE]\n\n' +
+    'qr download --out DIR [--format png|svg] [--size N] [--lanes FILE]\n\n' +
     '  --out     directory to write into (created if missing); existing files are replaced\n' +
     '  --format  png (default) or svg\n' +
     '  --size    PNG width in pixels, 100-2000 (default 600)\n' +
-    `${labelUsage}\n` +
     '  --lanes   default LANES_FILE',
-  options: {
-    ...lanesOption,
-    ...labelOptions,
-    out: { type: 'string' },
-    format: { type: 'string' },
-    size: { type: 'string' },
-  },
+  options: { ...lanesOption, out: { type: 'string' }, format: { type: 'string' }, size: { type: 'string' } },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const out = values['out'];
     if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
-    const sheet = sheetRequested(values);
     const image = imageChoiceFrom(values);
     const { config, client } = openVippsCli(io);
-    const lanes = selectLanes(await loadCliLanes(config, values), values);
-    if (sheet || values['label'] === true)
-      return writeStickers(client, lanes, sheet ? 'sheet' : image, out, io);
+    const lanes = await loadCliLanes(config, values);
     await mkdir(out, { recursive: true });
-    const progress = progressReporter(io, lanes.length);
+    // A redirect-qr lane also has its merchant-redirect code: one more image, `<lane id>-redirect.*`.
+    const jobs = lanes.flatMap((lane) => [
+      { lane, redirect: false },
+      ...(offersRedirectQr(lane) ? [{ lane, redirect: true }] : []),
+    ]);
+    const progress = progressReporter(io, jobs.length);
     let missing = 0;
     // Every lane is attempted: one missing code must not keep the others from being printed.
-    const results = await runLimited(lanes, QR_CONCURRENCY, async (lane) => {
+    const results = await runLimited(jobs, QR_CONCURRENCY, async ({ lane, redirect }) => {
       try {
-        progress(`${lane.id} written to ${await downloadOne(client, lane, image, out)}`);
+        const path = redirect
+          ? await downloadRedirect(client, lane, image, out)
+          : await downloadOne(client, lane, image, out);
+        progress(`${lane.id}${redirect ? ' (redirect)' : ''} written to ${path}`);
         return true;
       } catch (e) {
         const notFound = e instanceof VippsApiError && e.status === 404;
         if (notFound) missing += 1;
         const why = notFound
-          ? `Vipps has no QR code ${lane.msn}/${lane.merchantQrId}`
+          ? redirect
+            ? `Vipps has no merchant-redirect code ${lane.msn}/${lane.id}`
+            : `Vipps has no QR code ${lane.msn}/${lane.merchantQrId}`
           : e instanceof Error
             ? e.message
             : String(e);
-        progress(`${lane.id} failed: ${why}`);
+        progress(`${lane.id}${redirect ? ' (redirect)' : ''} failed: ${why}`);
         return false;
       }
     });

@@ -4,18 +4,19 @@
 import type { Lane } from '../lanes/lane';
 import type { MerchantCallbackQr, VippsClient } from '../vipps';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Io } from './command';
-import { countActions, planQrSync, type QrPlanCounts, type QrPlanItem } from './qr-plan';
-import { QR_CONCURRENCY, progressReporter, runLimited } from './qr-run-limited';
+import { planQrSync, type QrPlanCounts, type QrPlanItem } from './qr-plan';
+import {
+  executeRedirectPlan,
+  planOutcome,
+  planRedirectQrs,
+  redirectPlanLine,
+  redirectSummaryLine,
+} from './qr-redirect-sync';
+import { executePlan, QR_CONCURRENCY, runLimited, type Executed } from './qr-run-limited';
 import { jsonOption, lanesOption, loadCliLanes, msnsOf, openVippsCli } from './vipps-cli';
 
-export interface QrSyncResult extends QrPlanItem {
-  /** `skipped` for `unchanged` and `extra`: nothing to do. */
-  readonly result: 'done' | 'failed' | 'skipped';
-  /** The failure's message (Vipps errors carry no secrets). */
-  readonly error?: string;
-}
-
-const DONE: Record<string, string> = { create: 'created', update: 'updated', prune: 'deleted' };
+/** `skipped` for `unchanged` and `extra`: nothing to do; a failure carries its message. */
+export type QrSyncResult = Executed<QrPlanItem>;
 
 export async function listQrs(client: VippsClient, lanes: readonly Lane[]): Promise<MerchantCallbackQr[]> {
   const lists = await runLimited(msnsOf(lanes), QR_CONCURRENCY, (msn) => client.qr.list({ msn }));
@@ -31,22 +32,8 @@ async function apply(client: VippsClient, item: QrPlanItem): Promise<void> {
   else await client.qr.put({ ...ref, locationDescription: item.description });
 }
 
-async function execute(client: VippsClient, plan: readonly QrPlanItem[], io: Io): Promise<QrSyncResult[]> {
-  const todo = plan.filter((i) => i.action === 'create' || i.action === 'update' || i.action === 'prune');
-  const progress = progressReporter(io, todo.length);
-  const done = await runLimited(todo, QR_CONCURRENCY, async (item): Promise<QrSyncResult> => {
-    try {
-      await apply(client, item);
-      progress(`${labelOf(item)} ${DONE[item.action] ?? item.action}`);
-      return { ...item, result: 'done' };
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      progress(`${labelOf(item)} failed: ${error}`);
-      return { ...item, result: 'failed', error };
-    }
-  });
-  const byItem = new Map(todo.map((item, i) => [item, done[i] as QrSyncResult]));
-  return plan.map((item) => byItem.get(item) ?? { ...item, result: 'skipped' });
+function execute(client: VippsClient, plan: readonly QrPlanItem[], io: Io): Promise<QrSyncResult[]> {
+  return executePlan(plan, io, labelOf, (item) => apply(client, item));
 }
 
 function planLine(item: QrPlanItem): string {
@@ -65,29 +52,47 @@ function summaryLine(c: QrPlanCounts, dryRun: boolean, failed: number): string {
 
 export const qrSyncCommand: Command = {
   name: 'qr sync',
-  summary: 'Create or update a merchant-callback QR code for every lane in the lanes file',
+  summary:
+    'Create or update a merchant-callback QR code for every lane, and a merchant-redirect code for every redirect-qr lane',
   usage:
     'qr sync [--lanes FILE] [--prune] [--dry-run] [--json]\n\n' +
     '  --lanes    default LANES_FILE\n' +
-    '  --prune    delete codes of the same MSNs that no lane in the file uses\n' +
+    '  --prune    delete codes of the same MSNs that no lane in the file uses (merchant-redirect: only codes\n' +
+    '             opening PUBLIC_BASE_URL/pay/… whose lane is gone or no longer offers redirect-qr)\n' +
     '  --dry-run  print the plan (create / update / unchanged / prune) and change nothing\n' +
-    '  --json     print {dryRun, items, counts, failed}; progress still goes to stderr',
+    '  --json     print {dryRun, items, counts, failed, redirect?: {items, counts, failed}}; progress on stderr\n\n' +
+    'A lane offering redirect-qr gets a merchant-redirect code (id = lane id) opening PUBLIC_BASE_URL/pay/{laneId}.',
   options: { ...lanesOption, ...jsonOption, prune: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const { config, client } = openVippsCli(io);
     const lanes = await loadCliLanes(config, values);
     const dryRun = values['dry-run'] === true;
-    const plan = planQrSync(lanes, await listQrs(client, lanes), values['prune'] === true);
+    const prune = values['prune'] === true;
+    const plan = planQrSync(lanes, await listQrs(client, lanes), prune);
+    // Merchant-redirect codes of redirect-qr lanes (qr-redirect-sync.ts); none asked for without such lanes.
+    const redirectPlan = await planRedirectQrs(client, config, lanes, prune);
     const items = dryRun ? plan : await execute(client, plan, io);
-    const failed = items.filter((i) => 'result' in i && i.result === 'failed').length;
-    // After a run, count what was done: a failed create is not "created".
-    const counts = countActions(items.filter((i) => !('result' in i) || i.result !== 'failed'));
-    if (values['json']) io.out(JSON.stringify({ dryRun, items, counts, failed }));
+    const redirectItems = dryRun ? redirectPlan : await executeRedirectPlan(client, redirectPlan, io);
+    const { counts, failed } = planOutcome(items);
+    const redirect = planOutcome(redirectItems);
+    const shown = redirectItems.length > 0;
+    if (values['json'])
+      io.out(
+        JSON.stringify({
+          dryRun,
+          items,
+          counts,
+          failed,
+          ...(shown ? { redirect: { items: redirectItems, ...redirect } } : {}),
+        }),
+      );
     else {
       if (dryRun) for (const item of plan) io.out(planLine(item));
       io.out(summaryLine(counts, dryRun, failed));
+      if (dryRun) for (const item of redirectPlan) io.out(redirectPlanLine(item));
+      if (shown) io.out(redirectSummaryLine(redirect.counts, dryRun, redirect.failed));
     }
-    return failed > 0 ? EXIT_FAILURE : EXIT_OK;
+    return failed + redirect.failed > 0 ? EXIT_FAILURE : EXIT_OK;
   },
 };
