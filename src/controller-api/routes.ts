@@ -120,8 +120,13 @@ export function createControllerRouter(deps: ControllerRouterDeps): Router {
   });
 
   // Sessions started by pairing (screen-qr, personal-qr; issue 16), when the service offers them.
-  const startSession = deps.service.startSession?.bind(deps.service);
-  if (startSession) addLaneSessionsRoute(router, auth, json, laneInScope, startSession);
+  const { service } = deps;
+  if (service.startSession)
+    // Looked up per request, as the other routes call the service.
+    addLaneSessionsRoute(router, auth, json, laneInScope, (laneId, req) => {
+      const start = service.startSession as NonNullable<ControllerService['startSession']>;
+      return start.call(service, laneId, req);
+    });
 
   const { refund } = deps;
   if (refund)

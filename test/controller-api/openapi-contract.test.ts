@@ -49,6 +49,9 @@ const dispensePath = (id: string) => `/v1/sessions/${id}/dispense`;
 const authorizedSession = (h: Harness, laneId = 'vend-oslo-1') =>
   h.service.addSession({ sessionId: 'ses_1', laneId, state: 'authorized', maxAmount: 10000 });
 
+const LANE_SESSIONS = '/v1/lanes/vend-oslo-1/sessions';
+const screen = { attemptId: 'screen-1', pairing: 'screen-qr' };
+
 const refundPath = (id: string) => `/v1/sessions/${id}/refund`;
 const refund = { refundId: 'vend-fail-1', amount: 500, reason: 'coil jammed' };
 const paidSession = (h: Harness) => h.service.addPaidSession('ses_9', 'vend-oslo-1', 2500);
@@ -80,6 +83,25 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     '409': (h, a) => authed(h, a).del('/v1/lanes/vend-oslo-1/sale'),
     '500': (h, a) => ((h.service.cancelSale = boom), authed(h, a).del(SALE)),
     '503': (h, a) => ((h.service.cancelSale = down), authed(h, a).del(SALE)),
+  },
+  'post /v1/lanes/{laneId}/sessions': {
+    '200': async (h, a) => (
+      await authed(h, a).post(LANE_SESSIONS, screen),
+      authed(h, a).post(LANE_SESSIONS, screen)
+    ),
+    '201': (h, a) => authed(h, a).post(LANE_SESSIONS, screen),
+    '400': (h, a) => authed(h, a).raw(LANE_SESSIONS, '{"attemptId":'),
+    '401': (h) => request(h.app).post(LANE_SESSIONS).send(screen),
+    '429': (h) =>
+      rateLimited(h, (a) => request(h.app).post(LANE_SESSIONS).set('Authorization', a).send(screen)),
+    '403': (h, a) => authed(h, a).post('/v1/lanes/shop-aarhus-1/sessions', screen),
+    '404': (h) => authed(h, fleet(h)).post('/v1/lanes/nope/sessions', screen),
+    '409': (h, a) => (authorizedSession(h), authed(h, a).post(LANE_SESSIONS, screen)),
+    '413': (h, a) =>
+      authed(h, a).post(LANE_SESSIONS, { ...screen, pairing: 'personal-qr', personalQr: 'x'.repeat(20_000) }),
+    '422': (h, a) => authed(h, a).post(LANE_SESSIONS, { ...screen, attemptId: 'has space' }),
+    '500': (h, a) => ((h.service.startSession = boom), authed(h, a).post(LANE_SESSIONS, screen)),
+    '503': (h, a) => ((h.service.startSession = down), authed(h, a).post(LANE_SESSIONS, screen)),
   },
   'post /v1/sessions/{sessionId}/dispense': {
     '202': (h, a) => (
@@ -216,7 +238,7 @@ describe('docs/controller-api.openapi.yaml', () => {
           .filter((m) => m !== '_all')
           .map((m) => `${m} ${(layer.route?.path ?? '').replace(/:(\w+)/g, '{$1}')}`),
       );
-    expect(served.length).toBe(4);
+    expect(served.length).toBe(5);
     for (const route of served) {
       const [method = '', path = ''] = route.split(' ');
       expect({ route, documented: paths[path]?.[method] !== undefined }).toEqual({ route, documented: true });

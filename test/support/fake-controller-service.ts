@@ -12,6 +12,8 @@ import {
   type SessionOutcome,
 } from '../../src/controller-api/controller-service';
 
+import type { LaneStartRequest, LaneStartResult } from '../../src/sessions/lane-start';
+import { ATTEMPT_ID_PATTERN } from '../../src/sessions/ids';
 import { settlementFromSeed } from '../../src/settlement/from-seed';
 import { decideRefund, type RefundResult } from '../../src/settlement/refund-request';
 import type { Settlement } from '../../src/settlement/types';
@@ -111,6 +113,26 @@ export class FakeControllerService implements ControllerService {
     if (open.paid) throw new ControllerServiceError('sale_finished', `order ${open.orderId} is already paid`);
     this.sales.delete(laneId);
     return { status: 'cancelled' };
+  }
+
+  /** lane|attemptId → sessionId of the sessions started by pairing. */
+  readonly started = new Map<string, string>();
+
+  /** POST /v1/lanes/{laneId}/sessions (issue 16): idempotent on attemptId, refused while the lane is busy. */
+  async startSession(laneId: string, req: LaneStartRequest): Promise<LaneStartResult> {
+    if (!ATTEMPT_ID_PATTERN.test(req.attemptId))
+      return { status: 'problem', problem: 'invalid_attempt_id', detail: 'bad attemptId' };
+    const qr = req.personalQr;
+    if (req.pairing === 'personal-qr' && (qr === undefined || qr.length < 5 || qr.length > 255))
+      return { status: 'problem', problem: 'invalid_personal_qr', detail: 'bad personal QR' };
+    const existing = this.started.get(`${laneId}|${req.attemptId}`);
+    if (existing) return { status: 'existing', sessionId: existing, session: null };
+    if ([...this.sessions.values()].some((s) => s.laneId === laneId && !FINAL_STATES.has(s.state)))
+      return { status: 'problem', problem: 'lane_busy', detail: `lane ${laneId} has a session in progress` };
+    const sessionId = `ses_start_${this.started.size + 1}`;
+    this.started.set(`${laneId}|${req.attemptId}`, sessionId);
+    this.addSession({ sessionId, laneId, state: 'payment-requested' });
+    return { status: 'created', sessionId, session: null };
   }
 
   async sessionLane(sessionId: string): Promise<string | undefined> {
