@@ -2,11 +2,16 @@
 // becomes a letter, the operator fixes the lanes file and replays it into exactly one job; twice does nothing
 // twice; a token past its 15 minutes is never replayed and is erased from the store.
 import { DeadLetterQueryError } from '../../src/admin/dead-letters';
-import { eraseExpiredDeadLetterTokens } from '../../src/admin/dead-letters-token-sweep';
+import {
+  eraseExpiredDeadLetterTokens,
+  startDeadLetterTokenSweep,
+} from '../../src/admin/dead-letters-token-sweep';
+import { silentLogger } from '../../src/log';
 import { createLaneRegistry } from '../../src/lanes/registry';
 import type { Database } from '../../src/store/sql';
 import { lane } from '../intake/lanes-fixture';
 import { useTestDatabase } from '../support/use-test-database';
+import { waitFor } from '../support/wait-for';
 import { checkinPayload } from '../support/signed-request';
 import { deadLetterRig, type DeadLetterRig, fixedLanes } from './dead-letters-harness';
 
@@ -262,6 +267,22 @@ describe('the customer token is kept only while it can pay', () => {
     expect(await eraseExpiredDeadLetterTokens(db, new Date('2026-01-01T12:14:50.123Z'))).toBe(1);
     expect(await rig.tokens()).toEqual([null]);
     expect((await rig.rawLetters()).join()).not.toContain(TOKEN);
+  });
+
+  it('the running sweep erases it on its own once expired', async () => {
+    await drop(unknownQr());
+    const sweep = startDeadLetterTokenSweep({
+      db,
+      clock: rig.h.clock,
+      logger: silentLogger(),
+      intervalMs: 10,
+    });
+    try {
+      rig.h.clock.advance(15 * 60_000);
+      await waitFor(async () => (await rig.tokens())[0] === null, { what: 'the sweep to erase the token' });
+    } finally {
+      sweep.stop();
+    }
   });
 
   it('listing sweeps too: an expired letter shows no replay deadline and holds no token', async () => {
