@@ -7,6 +7,7 @@ import { VippsApiError, type VippsClient } from '../vipps';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from './command';
 import { offersRedirectQr } from './qr-redirect-plan';
 import { QR_CONCURRENCY, progressReporter, runLimited } from './qr-run-limited';
+import { labelOptions, labelUsage, selectLanes, sheetRequested, writeStickers } from './qr-label-download';
 import { lanesOption, loadCliLanes, openVippsCli } from './vipps-cli';
 
 export interface QrImageChoice {
@@ -91,19 +92,29 @@ export const qrDownloadCommand: Command = {
   summary:
     'Download a print-ready QR code image per lane, named <lane id>.png|svg (redirect-qr lanes also <lane id>-redirect.*)',
   usage:
-    'qr download --out DIR [--format png|svg] [--size N] [--lanes FILE]\n\n' +
+    'qr download --out DIR [--format png|svg] [--size N] [--label | --sheet a4] [--lane ID ...] [--lanes FILE]\n\n' +
     '  --out     directory to write into (created if missing); existing files are replaced\n' +
     '  --format  png (default) or svg\n' +
     '  --size    PNG width in pixels, 100-2000 (default 600)\n' +
+    `${labelUsage}\n` +
     '  --lanes   default LANES_FILE',
-  options: { ...lanesOption, out: { type: 'string' }, format: { type: 'string' }, size: { type: 'string' } },
+  options: {
+    ...lanesOption,
+    ...labelOptions,
+    out: { type: 'string' },
+    format: { type: 'string' },
+    size: { type: 'string' },
+  },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const out = values['out'];
     if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
+    const sheet = sheetRequested(values);
     const image = imageChoiceFrom(values);
     const { config, client } = openVippsCli(io);
-    const lanes = await loadCliLanes(config, values);
+    const lanes = selectLanes(await loadCliLanes(config, values), values);
+    if (sheet || values['label'] === true)
+      return writeStickers(client, lanes, sheet ? 'sheet' : image, out, io);
     await mkdir(out, { recursive: true });
     // A redirect-qr lane also has its merchant-redirect code: one more image, `<lane id>-redirect.*`.
     const jobs = lanes.flatMap((lane) => [
