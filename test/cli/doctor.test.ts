@@ -5,29 +5,40 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_WEBHOOK_EVENTS } from '../../src/vipps/webhook-events';
-import { MSN, PUBLIC_URL, SHIPPED_LANES, startCliHarness, type CliHarness } from './cli-harness';
+import { MSN, PUBLIC_URL, startCliHarness, type CliHarness } from './cli-harness';
 import { startCredentialsProxy } from './doctor-credentials-proxy';
+
+// The test's own fleet (the shipped lanes.yaml changes with the examples it shows).
+const FLEET =
+  "lanes:\n  - id: vend-oslo-1\n    kind: vending\n    msn: '123456'\n    description: Snack machine, Oslo S platform 1\n" +
+  '    currency: NOK\n    maxAmount: 10000\n    controller: { type: simulated }\n' +
+  "  - id: shop-bergen-3\n    kind: self-checkout\n    msn: '123456'\n    description: Self-checkout 3, Bergen store\n" +
+  '    currency: NOK\n    fixedAmount: 4900\n    controller: { type: simulated }\n';
 
 describe('checkin-gateway doctor', () => {
   let h: CliHarness;
   let dir: string;
+  let fleet: string;
   beforeEach(async () => {
     h = await startCliHarness();
     dir = await mkdtemp(join(tmpdir(), 'cli-doctor-'));
+    fleet = join(dir, 'fleet.yaml');
+    await writeFile(fleet, FLEET);
+    h.env['LANES_FILE'] = fleet;
   });
   afterEach(async () => {
     await h.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function makeHealthy(lanesFile = SHIPPED_LANES): Promise<void> {
+  async function makeHealthy(lanesFile = fleet): Promise<void> {
     expect((await h.run(['webhooks', 'register', '--lanes', lanesFile])).code).toBe(0);
     expect((await h.run(['qr', 'sync', '--lanes', lanesFile])).code).toBe(0);
   }
 
   const okLines = (): string[] => [
-    `ok   config: loads (VIPPS_ENV=sandbox, STORE=pglite, QUEUE=postgres, LANES_FILE=${SHIPPED_LANES})`,
-    `ok   lanes: 2 lanes (1 vending, 1 self-checkout) in ${SHIPPED_LANES}`,
+    `ok   config: loads (VIPPS_ENV=sandbox, STORE=pglite, QUEUE=postgres, LANES_FILE=${fleet})`,
+    `ok   lanes: 2 lanes (1 vending, 1 self-checkout) in ${fleet}`,
     'ok   channels: 2 lanes can reach their controllers (simulated)',
     `ok   vipps-token: the credentials obtain an access token from ${h.emulator.url} (valid 3600 s)`,
     `ok   webhooks: 1 MSN(s) have their check-in and ePayment registrations for ${PUBLIC_URL}`,

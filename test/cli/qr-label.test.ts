@@ -9,12 +9,20 @@ import jsQR from 'jsqr';
 import { PDFArray, PDFDocument, PDFName, PDFRawStream, type PDFDict, type PDFPage } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { drawText } from '../../src/cli/qr-label-font';
-import { MSN, SHIPPED_LANES, startCliHarness, type CliHarness } from './cli-harness';
+import { MSN, startCliHarness, type CliHarness } from './cli-harness';
 
 const LANES = [
   { id: 'vend-oslo-1', description: 'Snack machine, Oslo S platform 1' },
   { id: 'shop-bergen-3', description: 'Self-checkout 3, Bergen store' },
 ];
+// The test's own fleet (the shipped lanes.yaml changes with the examples it shows).
+const FLEET =
+  'lanes:\n' +
+  LANES.map(
+    (l) =>
+      `  - id: ${l.id}\n    kind: vending\n    msn: '123456'\n    description: ${l.description}\n` +
+      '    currency: NOK\n    maxAmount: 10000\n',
+  ).join('');
 const A4 = [595.28, 841.89];
 const CM = 72 / 2.54;
 
@@ -134,13 +142,18 @@ function pageImages(
 describe('checkin-gateway qr download --label / --sheet a4', () => {
   let h: CliHarness;
   let dir: string;
+  let fleet: string;
   beforeEach(async () => {
     h = await startCliHarness();
     dir = await mkdtemp(join(tmpdir(), 'cli-qr-label-'));
+    fleet = `${dir}-fleet.yaml`; // beside the output directory, whose listing the tests check
+    await writeFile(fleet, FLEET);
+    h.env['LANES_FILE'] = fleet;
   });
   afterEach(async () => {
     await h.close();
     await rm(dir, { recursive: true, force: true });
+    await rm(fleet, { force: true });
   });
 
   const qrContentOf = (merchantQrId: string): string | undefined =>
@@ -289,7 +302,7 @@ describe('checkin-gateway qr download --label / --sheet a4', () => {
   ])('qr download %j exits 2 and writes nothing: %s', async (args, message) => {
     await h.run(['qr', 'sync']);
     const out = join(dir, 'never');
-    const r = await h.run(['qr', 'download', ...args, '--out', out, '--lanes', SHIPPED_LANES]);
+    const r = await h.run(['qr', 'download', ...args, '--out', out, '--lanes', fleet]);
     expect(r.code).toBe(2);
     expect(r.err.split('\n')[0]).toBe(message);
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
