@@ -48,6 +48,8 @@ import {
 } from './settlement/runner';
 import { createControllerService } from './sessions/controller-service';
 import { createControllerRouter } from './controller-api/routes';
+import { payRouterFor } from './pay/mount';
+import type { PayPageLimits } from './pay/routes';
 import { parseControllerKeys } from './controller-api/controller-keys';
 import type { StartedEmulator } from './emulator/emulator';
 import type { SimulatedController } from './emulator/simulated-controller';
@@ -126,6 +128,8 @@ export interface StartOptions {
   readonly trace?: Trace;
   /** How the process stops when its DATA_DIR lock is lost (fail-stop); default process.exit. Tests observe it. */
   readonly exit?: (code: number) => void;
+  /** Pay page tuning (src/pay/): tests lower its rate limits. */
+  readonly pay?: { readonly limits?: PayPageLimits };
 }
 
 export async function startGateway(config: Config, options: StartOptions): Promise<Gateway> {
@@ -331,6 +335,19 @@ export async function startGateway(config: Config, options: StartOptions): Promi
           logger,
         }),
       );
+      // Where redirect-qr lanes' merchant-redirect codes lead (src/pay/); none without PUBLIC_BASE_URL.
+      const pay = payRouterFor({
+        config,
+        boundPort: bound.port,
+        db: store.db,
+        queue,
+        lanes: () => lanes.current(),
+        clock,
+        logger,
+        emulatorUrl: emulator?.url,
+        limits: options.pay?.limits,
+      });
+      if (pay) routers.push(pay);
     }
     let settlements: SettlementRunner | undefined;
     const payments = createLocalPayments({

@@ -26,6 +26,7 @@ import {
   vippsEntries,
   type TimelineEntry,
 } from './demo-timeline';
+import { redirectDemoLane, runRedirectDemo } from './demo-redirect';
 import type { DispenseReportRecord, ReceivedMessage } from './simulated-controller';
 import type { DeliveryRecord } from './state';
 
@@ -169,13 +170,16 @@ function pickLanes(lanes: readonly Lane[]): { vending: Lane; selfCheckout: Lane 
 }
 
 /** Runs the demo, printing through `print`; true when every scenario and the whole ledger are as expected. */
-export async function runDemo(print: (line: string) => void = (l) => console.log(l)): Promise<boolean> {
+export async function runDemo(
+  print: (line: string) => void = (l) => console.log(l),
+  lanesFile = path.resolve(__dirname, '../../lanes.yaml'),
+): Promise<boolean> {
   const config = loadConfig({
     VIPPS_ENV: 'sandbox',
     DATA_DIR: 'memory://',
     PORT: '0',
     EMULATOR_PORT: '0',
-    LANES_FILE: path.resolve(__dirname, '../../lanes.yaml'),
+    LANES_FILE: lanesFile,
   });
   const gateway = await startGateway(config, {
     role: 'all',
@@ -199,6 +203,13 @@ export async function runDemo(print: (line: string) => void = (l) => console.log
         }),
       )
     ).flat();
+    // The redirect-qr pairing (demo-redirect.ts), when a vending lane offers it: the customer's browser over HTTP.
+    const redirectLane = redirectDemoLane(gateway.lanes.current().all());
+    if (redirectLane) {
+      const tools = { http, pollFor, timeoutMs: SESSION_TIMEOUT_MS };
+      const r = await runRedirectDemo(gateway.url, redirectLane, tools);
+      results.push({ scenario: { name: r.name, lane: r.lane, scans: [] }, ...r });
+    }
 
     for (const r of results) {
       print(`${r.problems.length === 0 ? 'PASS' : 'FAIL'}  ${r.scenario.name}  [${r.scenario.lane.id}]`);
