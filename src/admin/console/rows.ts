@@ -109,3 +109,12 @@ export function timelineBody(sessionId: string, entries: readonly TimelineEntry[
     }
   </tbody>`;
 }
+
+/** A session's timeline as a table (its body is what the live feed replaces). */
+export function timelineTable(
+  sessionId: string,
+  entries: readonly TimelineEntry[],
+  labelledBy?: string,
+): SafeHtml {
+  return html`<table${labelledBy ? html` aria-labelledby="${labelledBy}"` : ''}><thead><tr><th scope="col">At</th><th scope="col">Source</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead>${timelineBody(sessionId, entries)}</table>`;
+}

@@ -6,7 +6,7 @@ import { notFound, pageHandler, type ConsoleContext } from '../context';
 import { ageText, badge, link, money, rowId, when } from '../format';
 import { html, type SafeHtml } from '../html';
 import { formText } from '../params';
-import { SESSION_HEADINGS, sessionRow, timelineBody } from '../rows';
+import { SESSION_HEADINGS, sessionRow, timelineTable } from '../rows';
 
 /** Timelines shown on the lane page (each is a few small reads). */
 const TIMELINES = 5;
@@ -87,8 +87,7 @@ export function lanePage(ctx: ConsoleContext): Router {
           ${details.map((d) =>
             d
               ? html`<details${d === details[0] ? html` open` : ''}><summary>${d.session.id} · ${badge(d.session.state)} · ${when(d.session.createdAt)}</summary>
-<table><thead><tr><th scope="col">At</th><th scope="col">Source</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead>
-${timelineBody(d.session.id, d.timeline)}</table></details>`
+${timelineTable(d.session.id, d.timeline)}</details>`
               : '',
           )}`,
       };

@@ -13,7 +13,18 @@ import { consoleSession, requireCsrf } from '../guard';
 import { html, type SafeHtml } from '../html';
 import { csrfField } from '../layout';
 import { formText } from '../params';
-import { timelineBody } from '../rows';
+import { timelineTable } from '../rows';
+
+const PAYMENT_HEADINGS = html`<tr>
+  <th scope="col">Reference</th>
+  <th scope="col">Lane</th>
+  <th scope="col">Status</th>
+  <th scope="col">Owed</th>
+  <th scope="col" class="num">Sold</th>
+  <th scope="col" class="num">Captured</th>
+  <th scope="col" class="num">Refunded</th>
+  <th scope="col">Created</th>
+</tr>`;
 
 function paymentRow(p: PaymentRow): SafeHtml {
   const outstanding = p.status !== 'settled';
@@ -92,16 +103,7 @@ export function paymentsPages(ctx: ConsoleContext): Router {
               Newest first, at most 200
             </caption>
             <thead>
-              <tr>
-                <th scope="col">Reference</th>
-                <th scope="col">Lane</th>
-                <th scope="col">Status</th>
-                <th scope="col">Owed</th>
-                <th scope="col" class="num">Sold</th>
-                <th scope="col" class="num">Captured</th>
-                <th scope="col" class="num">Refunded</th>
-                <th scope="col">Created</th>
-              </tr>
+              ${PAYMENT_HEADINGS}
             </thead>
             <tbody>
               ${
@@ -129,16 +131,7 @@ export function paymentsPages(ctx: ConsoleContext): Router {
         nav: 'payments',
         body: html`<table>
             <thead>
-              <tr>
-                <th scope="col">Reference</th>
-                <th scope="col">Lane</th>
-                <th scope="col">Status</th>
-                <th scope="col">Owed</th>
-                <th scope="col" class="num">Sold</th>
-                <th scope="col" class="num">Captured</th>
-                <th scope="col" class="num">Refunded</th>
-                <th scope="col">Created</th>
-              </tr>
+              ${PAYMENT_HEADINGS}
             </thead>
             <tbody>
               ${paymentRow(p)}
@@ -164,17 +157,7 @@ export function paymentsPages(ctx: ConsoleContext): Router {
             <button type="submit">Refund…</button>
           </form>
           <h2 id="timeline-heading">Timeline</h2>
-          <table aria-labelledby="timeline-heading">
-            <thead>
-              <tr>
-                <th scope="col">At</th>
-                <th scope="col">Source</th>
-                <th scope="col">What</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            ${timelineBody(p.sessionId, d.timeline)}
-          </table>`,
+          ${timelineTable(p.sessionId, d.timeline, 'timeline-heading')}`,
       };
     }),
   );

@@ -5,7 +5,7 @@ import type { SessionDetail } from '../../types';
 import { notFound, pageHandler, type ConsoleContext } from '../context';
 import { ageText, badge, link, money, rowId, when } from '../format';
 import { html, type SafeHtml } from '../html';
-import { timelineBody } from '../rows';
+import { timelineTable } from '../rows';
 
 export function sessionFacts(d: SessionDetail): SafeHtml {
   const s = d.session;
@@ -49,17 +49,7 @@ export function sessionPage(ctx: ConsoleContext): Router {
           </p>
           ${sessionFacts(d)}
           <h2 id="timeline-heading">Timeline</h2>
-          <table aria-labelledby="timeline-heading">
-            <thead>
-              <tr>
-                <th scope="col">At</th>
-                <th scope="col">Source</th>
-                <th scope="col">What</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            ${timelineBody(id, d.timeline)}
-          </table>`,
+          ${timelineTable(id, d.timeline, 'timeline-heading')}`,
       };
     }),
   );
