@@ -1,8 +1,15 @@
 // The plan of `qr sync` (pure): compare the lanes file with the merchant-callback QRs Vipps has for the same
-// MSNs (vipps-protocol.md §4). A PUT creates a code or updates only its description, so a lane needs one when
-// its code is missing or its description differs; codes of those MSNs that no lane uses are extra.
+// MSNs (vipps-protocol.md §4). A PUT creates a code or updates only its description and category, so a lane
+// needs one when its code is missing or either differs; codes of those MSNs that no lane uses are extra.
+// Category (issue 15): VENDING for vending lanes, IN_STORE (Vipps's default) for self-checkout, unless the lane
+// says otherwise in `qrCategory`; it changes the app's wording.
 import type { Lane } from '../lanes/lane';
 import type { MerchantCallbackQr } from '../vipps';
+import type { QrCategory } from '../vipps/qr';
+
+export function qrCategoryOf(lane: Pick<Lane, 'kind' | 'qrCategory'>): QrCategory {
+  return lane.qrCategory ?? (lane.kind === 'vending' ? 'VENDING' : 'IN_STORE');
+}
 
 /** `prune` = an extra code that --prune deletes; `extra` = one that is kept. */
 export type QrAction = 'create' | 'update' | 'unchanged' | 'prune' | 'extra';
@@ -17,6 +24,10 @@ export interface QrPlanItem {
   readonly description: string;
   /** `update` only: what Vipps has now. */
   readonly currentDescription?: string;
+  /** The lane's category (absent for codes no lane uses). */
+  readonly category?: QrCategory;
+  /** `update` only, when the category differs: what Vipps has now (absent there = IN_STORE). */
+  readonly currentCategory?: string;
 }
 
 const keyOf = (msn: string, merchantQrId: string): string => `${msn}\n${merchantQrId}`;
@@ -34,10 +45,18 @@ export function planQrSync(
       merchantQrId: lane.merchantQrId,
       laneId: lane.id,
       description: lane.description,
+      category: qrCategoryOf(lane),
     };
     if (!qr) return { action: 'create', ...base };
-    if (qr.locationDescription !== lane.description)
-      return { action: 'update', ...base, currentDescription: qr.locationDescription };
+    const current = qr.category ?? 'IN_STORE';
+    const describedOther = qr.locationDescription !== lane.description;
+    if (describedOther || current !== base.category)
+      return {
+        action: 'update',
+        ...base,
+        ...(describedOther ? { currentDescription: qr.locationDescription } : {}),
+        ...(current !== base.category ? { currentCategory: current } : {}),
+      };
     return { action: 'unchanged', ...base };
   });
   const inFile = new Set(lanes.map((l) => keyOf(l.msn, l.merchantQrId)));

@@ -29,7 +29,12 @@ export const labelOf = (item: Pick<QrPlanItem, 'laneId' | 'msn' | 'merchantQrId'
 async function apply(client: VippsClient, item: QrPlanItem): Promise<void> {
   const ref = { msn: item.msn, merchantQrId: item.merchantQrId };
   if (item.action === 'prune') await client.qr.delete(ref);
-  else await client.qr.put({ ...ref, locationDescription: item.description });
+  else
+    await client.qr.put({
+      ...ref,
+      locationDescription: item.description,
+      ...(item.category === undefined ? {} : { category: item.category }),
+    });
 }
 
 function execute(client: VippsClient, plan: readonly QrPlanItem[], io: Io): Promise<QrSyncResult[]> {
@@ -39,7 +44,9 @@ function execute(client: VippsClient, plan: readonly QrPlanItem[], io: Io): Prom
 function planLine(item: QrPlanItem): string {
   const was =
     item.currentDescription === undefined ? '' : ` (was ${JSON.stringify(item.currentDescription)})`;
-  return `${item.action.padEnd(9)} ${labelOf(item)}  ${item.msn}/${item.merchantQrId}  ${JSON.stringify(item.description)}${was}`;
+  const category =
+    item.currentCategory === undefined ? '' : `  category ${item.category} (was ${item.currentCategory})`;
+  return `${item.action.padEnd(9)} ${labelOf(item)}  ${item.msn}/${item.merchantQrId}  ${JSON.stringify(item.description)}${was}${category}`;
 }
 
 function summaryLine(c: QrPlanCounts, dryRun: boolean, failed: number): string {

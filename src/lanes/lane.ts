@@ -1,4 +1,5 @@
 // A lane is one QR code on one machine (architecture §2). Amounts are in minor units (øre, cents).
+import type { QrCategory } from '../vipps/qr';
 export type LaneKind = 'vending' | 'self-checkout';
 
 /**
@@ -42,6 +43,8 @@ export interface Lane {
   readonly pairings?: readonly Pairing[];
   /** screen-qr: where the dynamic QR comes from; only 'epayment' (`userFlow: QR`) is supported (issue 16). */
   readonly qrSource?: 'epayment';
+  /** The callback QR's category in the QR API (IN_STORE | VENDING); default VENDING for vending lanes (issue 15). */
+  readonly qrCategory?: QrCategory;
 }
 
 /** The pairings a lane offers (hand-built lanes without the field offer the callback sticker only). */

@@ -1,6 +1,7 @@
 // One lane entry of the lanes file → a Lane, or the list of what is wrong with it (architecture §2).
 // Written to allocate little per lane: a 50,000-lane file is validated on every (re)load.
 import type { ControllerChannel, Lane, LaneKind } from './lane';
+import { QR_CATEGORIES, type QrCategory } from '../vipps/qr';
 import { validateController } from './validate-controller';
 import { type PairingFields, validatePairings } from './validate-pairings';
 import type { FieldReport } from './validate-fields';
@@ -34,6 +35,7 @@ const FIELDS = [
   'controller',
   'pairings',
   'qrSource',
+  'qrCategory',
 ] as const;
 const KNOWN = new Set<string>(FIELDS);
 // Fields of one kind only: on the other kind they are an error rather than silently ignored.
@@ -148,6 +150,10 @@ export function validateLane(raw: unknown, index: number, errors: string[]): Lan
     report.fail('enabled', `expected true or false, got ${describe(raw.enabled)}`);
   const controller = validateController(raw.controller, report);
   const pairings = validatePairings(raw, report);
+  // The QR API's category list (src/vipps/qr.ts); default by kind in `qr sync` (qr-plan.ts).
+  const qrCategoryProblem =
+    raw.qrCategory === undefined ? undefined : oneOfError(raw.qrCategory, QR_CATEGORIES);
+  if (qrCategoryProblem) report.fail('qrCategory', qrCategoryProblem);
 
   const ok =
     errors.length === before &&
@@ -236,5 +242,6 @@ function buildLane(
   // Absent stays absent (lanePairings reads it as ['callback-qr']), so a file without pairings loads as before.
   if (raw.pairings !== undefined) lane.pairings = pairings.pairings;
   if (pairings.qrSource) lane.qrSource = pairings.qrSource;
+  if (raw.qrCategory !== undefined) lane.qrCategory = raw.qrCategory as QrCategory;
   return Object.freeze(lane);
 }

@@ -3,7 +3,7 @@
 import { checkMsn, checkText, invalid } from './input-checks';
 import { bodyOf, ignoreBody, segment } from './request';
 import type { VippsRequest } from './request';
-import { array, nonEmptyString, object, string } from './validate';
+import { array, nonEmptyString, object, optional, string } from './validate';
 import type { Validator } from './validate';
 
 const BASE = '/qr/v1/merchant-callback';
@@ -16,7 +16,13 @@ export interface MerchantCallbackQr {
   readonly qrImageUrl: string;
   /** The text inside the code (a qr.vipps.no URL). */
   readonly qrContent: string;
+  /** IN_STORE (the default when absent) or VENDING, as set by the last PUT. */
+  readonly category?: string | undefined;
 }
+
+/** The QR API's merchant-callback categories ([KIT] 2026; newer than the Oct 2024 spec): the app's wording. */
+export const QR_CATEGORIES = ['IN_STORE', 'VENDING'] as const;
+export type QrCategory = (typeof QR_CATEGORIES)[number];
 
 const merchantCallbackQr: Validator<MerchantCallbackQr> = object({
   merchantSerialNumber: nonEmptyString,
@@ -24,6 +30,7 @@ const merchantCallbackQr: Validator<MerchantCallbackQr> = object({
   locationDescription: string,
   qrImageUrl: nonEmptyString,
   qrContent: nonEmptyString,
+  category: optional(string),
 });
 
 export interface QrRef {
@@ -35,7 +42,7 @@ export interface PutQrInput extends QrRef {
   /** Shown to the customer, at most 36 characters. */
   readonly locationDescription: string;
   /** Newer than the Oct 2024 spec ([KIT] 2026): changes the app's wording; sent only when set. */
-  readonly category?: 'IN_STORE' | 'VENDING';
+  readonly category?: QrCategory;
 }
 
 /** Creates the code or updates its description; the image never changes after creation (§4). */

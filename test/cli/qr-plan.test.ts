@@ -15,10 +15,17 @@ const lane = (id: string, msn: string, description: string, merchantQrId = id): 
   controller: { type: 'log' },
 });
 
-const qr = (msn: string, merchantQrId: string, locationDescription: string): MerchantCallbackQr => ({
+// Vending lanes' codes carry category VENDING (issue 15), as `qr sync` leaves them.
+const qr = (
+  msn: string,
+  merchantQrId: string,
+  locationDescription: string,
+  category: string | null = 'VENDING',
+): MerchantCallbackQr => ({
   merchantSerialNumber: msn,
   merchantQrId,
   locationDescription,
+  ...(category === null ? {} : { category }),
   qrImageUrl: `https://qr.example/${merchantQrId}.svg`,
   qrContent: `https://qr.vipps.no/${msn}-${merchantQrId}`,
 });
@@ -29,17 +36,50 @@ describe('planQrSync', () => {
   it('creates missing codes, updates changed descriptions and leaves equal ones alone, in lanes-file order', () => {
     const plan = planQrSync(lanes, [qr('1111', 'b', 'B'), qr('2222', 'qr-c', 'old C')], false);
     expect(plan).toEqual([
-      { action: 'create', msn: '1111', merchantQrId: 'a', laneId: 'a', description: 'A' },
-      { action: 'unchanged', msn: '1111', merchantQrId: 'b', laneId: 'b', description: 'B' },
+      {
+        action: 'create',
+        msn: '1111',
+        merchantQrId: 'a',
+        laneId: 'a',
+        description: 'A',
+        category: 'VENDING',
+      },
+      {
+        action: 'unchanged',
+        msn: '1111',
+        merchantQrId: 'b',
+        laneId: 'b',
+        description: 'B',
+        category: 'VENDING',
+      },
       {
         action: 'update',
         msn: '2222',
         merchantQrId: 'qr-c',
         laneId: 'c',
         description: 'C',
+        category: 'VENDING',
         currentDescription: 'old C',
       },
     ]);
+  });
+
+  it('sends VENDING for vending lanes and IN_STORE for self-checkout, unless the lane sets qrCategory; a different category is an update', () => {
+    const { maxAmount: _vendingOnly, ...base } = lane('s', '1111', 'S');
+    const shop: Lane = { ...base, kind: 'self-checkout' };
+    const kiosk: Lane = { ...lane('k', '1111', 'K'), qrCategory: 'IN_STORE' };
+    const plan = planQrSync(
+      [lane('v', '1111', 'V'), shop, kiosk],
+      // A code made before categories (none = IN_STORE), a self-checkout one, and one that must go back to IN_STORE.
+      [qr('1111', 'v', 'V', null), qr('1111', 's', 'S', null), qr('1111', 'k', 'K', 'VENDING')],
+      false,
+    );
+    expect(plan.map((i) => [i.laneId, i.action, i.category, i.currentCategory])).toEqual([
+      ['v', 'update', 'VENDING', 'IN_STORE'],
+      ['s', 'unchanged', 'IN_STORE', undefined],
+      ['k', 'update', 'IN_STORE', 'VENDING'],
+    ]);
+    expect(plan.every((i) => i.currentDescription === undefined)).toBe(true);
   });
 
   it('matches codes by (msn, merchantQrId): the same id under another MSN is a different code', () => {
