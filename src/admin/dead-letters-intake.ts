@@ -53,7 +53,7 @@ export async function listIntakeLetters(
     q,
     `SELECT d.id::text AS key, date_trunc('milliseconds', d.received_at) AS at, d.reason, d.detail, d.lane_id,
        d.event_type, d.msn, d.merchant_qr_id, (d.customer_token IS NOT NULL) AS has_token, d.token_expires_at,
-       ${stateSql('d.received_at')} AS state, r.at AS resolved_at, r.operator AS resolved_by
+       ${stateSql()} AS state, r.at AS resolved_at, r.operator AS resolved_by
      FROM intake_dead_letters d LEFT JOIN dead_letter_resolutions r ON r.letter_id = 'intake-' || d.id::text
      WHERE ($1::text IS NULL OR d.lane_id = $1)`,
   );

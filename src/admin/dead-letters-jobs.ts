@@ -91,12 +91,13 @@ export async function replayDeadJob(
   if (covered) return alreadyResolved(id, covered);
   if (!dead || !queue.replayDead) return { id, outcome: 'not_found' };
   const letter = { id, kind: KIND } as const;
+  const diedAt = new Date(dead.dead_at);
   if (dead.type === 'checkin' && !holdsCustomerToken(dead.payload)) {
-    await resolve(db, letter, 'stale', operator, now, 'a dead check-in keeps no customer token');
+    await resolve(db, letter, 'stale', operator, now, 'a dead check-in keeps no customer token', diedAt);
     return { id, outcome: 'stale' };
   }
   if (!(await queue.replayDead(key))) return { id, outcome: 'not_found' };
-  await resolve(db, letter, 'replayed', operator, now);
+  await resolve(db, letter, 'replayed', operator, now, undefined, diedAt);
   return { id, outcome: 'replayed', jobId: key };
 }
 

@@ -86,7 +86,7 @@ export async function replayLaneMessage(
     [key, now],
   );
   if (r.affectedRows !== 1) return { id, outcome: 'not_found' };
-  await resolve(db, { id, kind: KIND }, 'replayed', operator, now);
+  await resolve(db, { id, kind: KIND }, 'replayed', operator, now, undefined, failed);
   wakeOutbox();
   return { id, outcome: 'replayed' };
 }

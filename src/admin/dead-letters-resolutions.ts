@@ -1,5 +1,6 @@
 // What an operator did with a dead letter (migration 010, dead_letter_resolutions): one row per letter id,
-// replaced when a job or lane message that died again after its replay is resolved again.
+// replaced when a job or lane message that died again after its replay is resolved again. A resolution
+// covers the death it was about (died_at equal to the row's dead_at / failed_at), whatever the clocks say.
 import type { Sql } from '../store/sql';
 import type { DeadLetterKind, DiscardOutcome, DiscardResult, ReplayOutcome } from './dead-letters-types';
 
@@ -9,15 +10,28 @@ export interface ResolutionRow {
   readonly resolution: Resolution;
   readonly at: Date;
   readonly operator: string;
+  /** The dead_at / failed_at it was about (jobs and lane messages); null for intake letters. */
+  readonly diedAt: Date | null;
 }
 
 export async function resolutionOf(db: Sql, letterId: string): Promise<ResolutionRow | undefined> {
-  const { rows } = await db.query<{ resolution: Resolution; at: Date; operator: string }>(
-    'SELECT resolution, at, operator FROM dead_letter_resolutions WHERE letter_id = $1',
-    [letterId],
-  );
+  const { rows } = await db.query<{
+    resolution: Resolution;
+    at: Date;
+    operator: string;
+    died_at: Date | null;
+  }>('SELECT resolution, at, operator, died_at FROM dead_letter_resolutions WHERE letter_id = $1', [
+    letterId,
+  ]);
   const r = rows[0];
-  return r ? { resolution: r.resolution, at: new Date(r.at), operator: r.operator } : undefined;
+  return r
+    ? {
+        resolution: r.resolution,
+        at: new Date(r.at),
+        operator: r.operator,
+        diedAt: r.died_at ? new Date(r.died_at) : null,
+      }
+    : undefined;
 }
 
 /** Records (or replaces) the letter's resolution. */
@@ -28,12 +42,13 @@ export async function resolve(
   operator: string,
   at: Date,
   detail?: string,
+  diedAt?: Date,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO dead_letter_resolutions (letter_id, kind, resolution, at, operator, detail)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (letter_id) DO UPDATE SET resolution = $3, at = $4, operator = $5, detail = $6`,
-    [letter.id, letter.kind, resolution, at, operator, detail ?? null],
+    `INSERT INTO dead_letter_resolutions (letter_id, kind, resolution, at, operator, detail, died_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (letter_id) DO UPDATE SET resolution = $3, at = $4, operator = $5, detail = $6, died_at = $7`,
+    [letter.id, letter.kind, resolution, at, operator, detail ?? null, diedAt ?? null],
   );
 }
 
@@ -46,17 +61,18 @@ export function alreadyResolved(
 }
 
 /**
- * SQL for a letter's state from its resolution `r` (joined on letter_id) and the time it (last) died:
- * a letter that died again after it was resolved is open again.
+ * SQL for a letter's state from its resolution `r` (joined on letter_id): open without one, or — given the
+ * row's time of death `diedAt` (jobs, lane messages) — when it died again since.
  */
-export function stateSql(diedAt: string): string {
-  return `CASE WHEN r.letter_id IS NULL OR ${diedAt} > r.at THEN 'open' ELSE r.resolution END`;
+export function stateSql(diedAt?: string): string {
+  const again = diedAt ? ` OR r.died_at IS DISTINCT FROM ${diedAt}` : '';
+  return `CASE WHEN r.letter_id IS NULL${again} THEN 'open' ELSE r.resolution END`;
 }
 
 /**
  * The resolution that still covers a letter that (last) died at `diedAt`: undefined when there is none, or the
- * letter died again after it (a replayed job or lane message that failed again). `diedAt` undefined: the row
- * is no longer a dead letter (a replayed job ran), so any resolution covers it.
+ * letter died again since (a replayed job or lane message that failed again). `diedAt` undefined: the row is
+ * no longer a dead letter (a replayed job ran, a replayed message is pending), so any resolution covers it.
  */
 export async function coveringResolution(
   db: Sql,
@@ -64,7 +80,7 @@ export async function coveringResolution(
   diedAt: Date | undefined,
 ): Promise<ResolutionRow | undefined> {
   const done = await resolutionOf(db, letterId);
-  return done && (!diedAt || diedAt.getTime() <= done.at.getTime()) ? done : undefined;
+  return done && (!diedAt || diedAt.getTime() === done.diedAt?.getTime()) ? done : undefined;
 }
 
 /** Discards a letter that died at `diedAt` (undefined: no such dead letter) unless it is already resolved. */
@@ -78,6 +94,6 @@ export async function discardLetter(
   const covered = await coveringResolution(db, letter.id, diedAt);
   if (covered) return alreadyResolved(letter.id, covered);
   if (!diedAt) return { id: letter.id, outcome: 'not_found' };
-  await resolve(db, letter, 'discarded', operator, now);
+  await resolve(db, letter, 'discarded', operator, now, undefined, diedAt);
   return { id: letter.id, outcome: 'discarded' };
 }

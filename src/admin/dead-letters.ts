@@ -91,10 +91,10 @@ export async function countOpenDeadLetters(db: Sql): Promise<DeadLetterCounts & 
           WHERE NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r WHERE r.letter_id = 'intake-' || d.id::text))::int AS intake,
        (SELECT count(*) FROM jobs j
           WHERE j.state = 'dead' AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
-            WHERE r.letter_id = 'job-' || j.id::text AND r.at >= j.dead_at))::int AS job,
+            WHERE r.letter_id = 'job-' || j.id::text AND r.died_at = j.dead_at))::int AS job,
        (SELECT count(*) FROM outbox o
           WHERE o.failed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dead_letter_resolutions r
-            WHERE r.letter_id = 'lane-message-' || o.id AND r.at >= o.failed_at))::int AS lane_message,
+            WHERE r.letter_id = 'lane-message-' || o.id AND r.died_at = o.failed_at))::int AS lane_message,
        (SELECT count(*) FROM jobs WHERE state = 'dead')::int AS dead_job_rows`,
   );
   const r = rows[0];

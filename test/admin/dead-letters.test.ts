@@ -209,6 +209,12 @@ describe('replay', () => {
     expect(await rig.service.replay(['intake-1'], 'alice')).toEqual([
       { id: 'intake-1', outcome: 'not_replayable' },
     ]);
+    // Kept at the database's own now() (far from this test's clock): discarding it still hides it.
+    expect(await rig.service.discard(['intake-1'], 'alice')).toEqual([
+      { id: 'intake-1', outcome: 'discarded' },
+    ]);
+    expect((await rig.service.list()).deadLetters).toEqual([]);
+    expect(await rig.service.counts()).toEqual({ intake: 0, job: 0, 'lane-message': 0 });
   });
 
   it('unknown ids are not_found; a malformed id refuses the whole call and does nothing', async () => {

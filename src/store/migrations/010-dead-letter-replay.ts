@@ -13,8 +13,9 @@ import type { Migration } from '../migrate';
 //
 // dead_letter_resolutions: what an operator did with a dead letter of any kind (intake-N, job-N,
 // lane-message-<message id>): replayed, stale (a replay that found the token expired) or discarded, when
-// and by whom. Dead jobs and lane messages live in their own tables (jobs, outbox); a job or message that
-// dies again after its replay (dead_at / failed_at later than `at`) is listed as open again.
+// and by whom. Dead jobs and lane messages live in their own tables (jobs, outbox): died_at is the dead_at /
+// failed_at the resolution was about, so a job or message that dies again after its replay (a new time) is
+// open again — compared for equality, never against `at`, so clocks of different processes cannot mix.
 export const deadLetterReplayMigration: Migration = {
   id: 10,
   name: 'dead-letter-replay',
@@ -39,7 +40,8 @@ export const deadLetterReplayMigration: Migration = {
       resolution text NOT NULL CHECK (resolution IN ('replayed', 'stale', 'discarded')),
       at timestamptz NOT NULL,
       operator text NOT NULL,
-      detail text
+      detail text,
+      died_at timestamptz
     );
     CREATE INDEX IF NOT EXISTS outbox_failed_idx ON outbox (failed_at, id) WHERE failed_at IS NOT NULL;
   END $$`,
