@@ -27,6 +27,7 @@ import {
   type TimelineEntry,
 } from './demo-timeline';
 import { redirectDemoLane, runRedirectDemo } from './demo-redirect';
+import { pairingDemoLane, runPairingDemo } from './demo-pairings';
 import type { DispenseReportRecord, ReceivedMessage } from './simulated-controller';
 import type { DeliveryRecord } from './state';
 
@@ -208,6 +209,16 @@ export async function runDemo(
     if (redirectLane) {
       const tools = { http, pollFor, timeoutMs: SESSION_TIMEOUT_MS };
       const r = await runRedirectDemo(gateway.url, redirectLane, tools);
+      results.push({ scenario: { name: r.name, lane: r.lane, scans: [] }, ...r });
+    }
+
+    // The controller-started pairings (demo-pairings.ts), each on the first vending lane offering it, in turn.
+    for (const pairing of ['screen-qr', 'personal-qr'] as const) {
+      const lane = pairingDemoLane(gateway.lanes.current().all(), pairing);
+      const key = gateway.sandboxControllerKey;
+      if (!lane || !key) continue;
+      const tools = { http, pollFor, timeoutMs: SESSION_TIMEOUT_MS };
+      const r = await runPairingDemo(gateway.url, key, lane, pairing, tools);
       results.push({ scenario: { name: r.name, lane: r.lane, scans: [] }, ...r });
     }
 
