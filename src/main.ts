@@ -37,7 +37,7 @@ import { failStopOnLostLock } from './store/fail-stop-on-lost-lock';
 import { createVippsClient, type VippsClient, type VippsClientOptions } from './vipps/client';
 import { createChannelRegistry } from './channels/registry';
 import { assertSimulatedAvailable, isSimulatedLane } from './channels/simulated-channel';
-import { assertLaneCredentials } from './vipps/credentials';
+import { assertLaneCredentials, lanesWithoutCredentials } from './vipps/credentials';
 import { alertOperatorAction, reportPushNotAllowedAtStart } from './vipps/error-code-alerts';
 import type { LaneMessage } from './channels/channel';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
@@ -429,9 +429,12 @@ export async function startGateway(config: Config, options: StartOptions): Promi
       };
       // A lane whose channel cannot work (unset secretEnv, unknown queue, …) stops the start, naming it (issue 13).
       const registry = channels;
-      await lanes.requireWorkingChannels(
-        workingChannelsCheck((lane) => registry.channelFor(lane), adapters.sqsClient),
-      );
+      const channelsCheck = workingChannelsCheck((lane) => registry.channelFor(lane), adapters.sqsClient);
+      await lanes.requireWorkingChannels(async (ls) => [
+        ...(await channelsCheck(ls)),
+        // A reload that adds a lane on an MSN without credentials keeps the previous lanes (issue 15).
+        ...lanesWithoutCredentials(ls, config.vipps),
+      ]);
       const runner = createSettlementRunner({
         ...lease,
         ...options.settlement,

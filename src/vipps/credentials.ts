@@ -229,9 +229,17 @@ export function assertLaneCredentials(
   lanes: readonly { readonly id: string; readonly msn: string }[],
   vipps: { readonly credentialsFile: string | undefined; readonly credentialSets: readonly CredentialSet[] },
 ): void {
-  if (vipps.credentialsFile === undefined) return;
-  const problems = laneCredentialProblems(lanes, vipps.credentialSets, vipps.credentialsFile);
+  const problems = lanesWithoutCredentials(lanes, vipps);
   if (problems.length > 0) throw new LaneCredentialsError(problems);
+}
+
+/** laneCredentialProblems with the gateway's config: nothing without VIPPS_CREDENTIALS_FILE. */
+export function lanesWithoutCredentials(
+  lanes: readonly { readonly id: string; readonly msn: string }[],
+  vipps: { readonly credentialsFile: string | undefined; readonly credentialSets: readonly CredentialSet[] },
+): string[] {
+  if (vipps.credentialsFile === undefined) return [];
+  return laneCredentialProblems(lanes, vipps.credentialSets, vipps.credentialsFile);
 }
 
 /**
