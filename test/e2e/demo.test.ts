@@ -9,7 +9,11 @@ describe('npm run demo', () => {
     const out = lines.join('\n');
     expect(ok).toBe(true);
     expect(out).toContain('no real money moves');
-    expect(lines.filter((l) => l.startsWith('PASS  ')).length).toBe(8); // 6 scenarios, ledger, summary
+    // 6 scanned scenarios, one per pairing started otherwise (redirect-qr, screen-qr, personal-qr), ledger, summary
+    expect(lines.filter((l) => l.startsWith('PASS  ')).length).toBe(11);
+    expect(out).toMatch(/^PASS {2}screen-qr: .* \[vend-bergen-2\]$/m);
+    expect(out).toMatch(/^PASS {2}personal-qr: .* \[vend-bergen-2\]$/m);
+    expect(out).toContain('session.qr-ready');
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(out).toMatch(
       /\+\s*\d+ ms\s+\(\+\d+\)\s+lane\s+session\.completed {2}captured 25\.00 NOK, released 75\.00 NOK/,
