@@ -74,7 +74,7 @@ function apiMessage(operation: string, f: VippsApiErrorFields): string {
 
 function hint(operation: string, status: number): string {
   if (operation === 'accesstoken.get' && (status === 400 || status === 401 || status === 403))
-    return ': check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_SUBSCRIPTION_KEY for this VIPPS_ENV';
+    return ': check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_SUBSCRIPTION_KEY (or the set for this MSN in VIPPS_CREDENTIALS_FILE) for this VIPPS_ENV';
   if (status === 403)
     return ': the API product may not be enabled for this sales unit (Merchant-Serial-Number)';
   return '';

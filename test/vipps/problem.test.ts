@@ -96,7 +96,7 @@ describe('mapping Vipps error responses', () => {
     });
     expect(e).toMatchObject({ status: 401, title: 'invalid_client', code: '7000215', retryable: false });
     expect(e.message).toBe(
-      'Vipps accesstoken.get failed: HTTP 401 invalid_client (Vipps error 7000215) [traceId b5a9f3c2-1111-2222-3333-444455556666]: check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_SUBSCRIPTION_KEY for this VIPPS_ENV',
+      'Vipps accesstoken.get failed: HTTP 401 invalid_client (Vipps error 7000215) [traceId b5a9f3c2-1111-2222-3333-444455556666]: check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_SUBSCRIPTION_KEY (or the set for this MSN in VIPPS_CREDENTIALS_FILE) for this VIPPS_ENV',
     );
   });
 

@@ -254,7 +254,7 @@ describe('access token in the transport', () => {
       .execute(getPayment({ msn: MSN, reference: REFERENCE }))
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
-      'Vipps accesstoken.get failed: HTTP 401 invalid_client: check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_SUBSCRIPTION_KEY for this VIPPS_ENV',
+      'Vipps accesstoken.get failed: HTTP 401 invalid_client: check VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET and VIPPS_SUBSCRIPTION_KEY (or the set for this MSN in VIPPS_CREDENTIALS_FILE) for this VIPPS_ENV',
     );
     expect(vipps.tokenRequests).toHaveLength(1);
     expect(vipps.apiRequests).toHaveLength(0);
