@@ -8,6 +8,7 @@ import { eventsOfKind, WEBHOOK_KINDS } from '../vipps/webhook-events';
 import type { Clock } from '../clock';
 import type { Lane, LaneRegistry } from '../lanes/lane';
 import type { VippsClient } from '../vipps/client';
+import { VippsApiError } from '../vipps/errors';
 import { controllersRouter } from '../emulator/control-routes';
 import { startEmulator, type EmulatorOptions, type StartedEmulator } from '../emulator/emulator';
 import {
@@ -70,7 +71,11 @@ export async function registerSandboxWebhooks(
     }
     // Two registrations per sales unit, as in production (issue 15): check-ins and ePayment events.
     for (const kind of WEBHOOK_KINDS) {
-      const { secret } = await vipps.webhooks.register({ msn, url: url.href, events: [...eventsOfKind(kind)] });
+      const { secret } = await vipps.webhooks.register({
+        msn,
+        url: url.href,
+        events: [...eventsOfKind(kind)],
+      });
       registerSecret(secret);
       secrets.push(secret);
     }
@@ -100,7 +105,17 @@ export async function autoRegisterSandboxWebhooks(o: {
     );
     return [];
   }
-  const secrets = await registerSandboxWebhooks(o.vipps, o.lanes, o.url, { replaceLoopback: o.embedded });
+  const secrets = await registerSandboxWebhooks(o.vipps, o.lanes, o.url, {
+    replaceLoopback: o.embedded,
+  }).catch((err: unknown) => {
+    // A standalone emulator is as strict as Vipps: https only unless started with --allow-http (issue 15).
+    if (err instanceof VippsApiError && err.status === 400 && o.url.protocol === 'http:')
+      throw new Error(
+        `the emulator at VIPPS_BASE_URL refused to register ${o.url.href}: it accepts https URLs only unless ` +
+          `started with \`checkin-gateway emulator --allow-http\` (${err.message})`,
+      );
+    throw err;
+  });
   o.logger.info('sandbox: registered the webhook with the sandbox Vipps', {
     publicWebhookUrl: o.url.href,
     salesUnits: secrets.length / WEBHOOK_KINDS.length,

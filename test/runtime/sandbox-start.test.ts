@@ -204,3 +204,14 @@ describe('simulated lanes outside the sandbox', () => {
     );
   });
 });
+
+describe('sandbox with a strict standalone emulator', () => {
+  it('refuses to start when the emulator was not started with --allow-http, saying so', async () => {
+    const strict = await startEmulator({ port: 0 });
+    running.push(strict);
+    await expect(start({ VIPPS_BASE_URL: strict.url }, 'serve')).rejects.toThrow(
+      /refused to register http:\/\/127\.0\.0\.1:\d+\/webhooks\/vipps: it accepts https URLs only unless started with `checkin-gateway emulator --allow-http`/,
+    );
+    expect(strict.state.webhooks.size).toBe(0);
+  });
+});
