@@ -7,6 +7,8 @@ import { startEmulator, type StartedEmulator } from '../../src/emulator/emulator
 import { createVippsClient, type VippsClient } from '../../src/vipps';
 
 export const SHIPPED_LANES = resolve(__dirname, '../../lanes.yaml');
+/** The two example lanes before pairings: callback-qr only, for tests of merchant-callback codes alone. */
+export const CALLBACK_LANES = resolve(__dirname, 'callback-lanes.yaml');
 export const PUBLIC_URL = 'https://gateway.example.com/webhooks/vipps';
 export const MSN = '123456';
 
@@ -30,12 +32,13 @@ export interface CliHarness {
 
 export async function startCliHarness(
   options: Parameters<typeof startEmulator>[0] = {},
+  lanesFile = SHIPPED_LANES,
 ): Promise<CliHarness> {
   const emulator = await startEmulator({ port: 0, allowHttp: true, ...options });
   const env = {
     VIPPS_ENV: 'sandbox',
     VIPPS_BASE_URL: emulator.url,
-    LANES_FILE: SHIPPED_LANES,
+    LANES_FILE: lanesFile,
     PUBLIC_WEBHOOK_URL: PUBLIC_URL,
   };
   const vipps = createVippsClient({

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { MSN, startCliHarness, type CliHarness } from './cli-harness';
+import { CALLBACK_LANES, MSN, startCliHarness, type CliHarness } from './cli-harness';
 
 const LANE_IDS = ['vend-oslo-1', 'shop-bergen-3'];
 
@@ -21,7 +21,7 @@ describe('checkin-gateway qr list / qr download', () => {
   let h: CliHarness;
   let dir: string;
   beforeEach(async () => {
-    h = await startCliHarness();
+    h = await startCliHarness({}, CALLBACK_LANES);
     dir = await mkdtemp(join(tmpdir(), 'cli-qr-download-'));
   });
   afterEach(async () => {

@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import { redirectBaseUrl } from '../../src/cli/qr-redirect-sync';
 import type { Config } from '../../src/config';
 import { loadLanesFile } from '../../src/lanes/load';
-import { MSN, SHIPPED_LANES, startCliHarness, type CliHarness } from './cli-harness';
+import { CALLBACK_LANES, MSN, startCliHarness, type CliHarness } from './cli-harness';
 
 const BASE = 'https://pay.example.com';
 const VEND = 'vend-oslo-1';
@@ -20,7 +20,7 @@ describe('qr commands with redirect-qr lanes', () => {
   let dir: string;
   let lanesFile: string;
   beforeEach(async () => {
-    h = await startCliHarness();
+    h = await startCliHarness({}, CALLBACK_LANES);
     dir = await mkdtemp(join(tmpdir(), 'cli-qr-redirect-'));
     lanesFile = await lanesWith({ [VEND]: '[callback-qr, redirect-qr]' });
   });
@@ -29,9 +29,9 @@ describe('qr commands with redirect-qr lanes', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** The shipped lanes with `pairings` set per lane id (written after the lane's `kind` line). */
+  /** The two callback-only example lanes with `pairings` set per lane id (after the lane's `kind` line). */
   async function lanesWith(pairings: Record<string, string>, name = 'lanes.yaml'): Promise<string> {
-    let text = (await readFile(SHIPPED_LANES, 'utf8')).replace(/^\s+pairings:.*\n/gm, '');
+    let text = (await readFile(CALLBACK_LANES, 'utf8')).replace(/^\s+pairings:.*\n/gm, '');
     for (const [id, list] of Object.entries(pairings))
       text = text.replace(new RegExp(`(- id: ${id}\\n(\\s+)kind: [a-z-]+\\n)`), `$1$2pairings: ${list}\n`);
     const file = join(dir, name);
@@ -63,7 +63,7 @@ describe('qr commands with redirect-qr lanes', () => {
   });
 
   it('makes no merchant-redirect code and prints no redirect line when no lane offers redirect-qr', async () => {
-    const r = await run(['qr', 'sync'], { LANES_FILE: SHIPPED_LANES });
+    const r = await run(['qr', 'sync'], { LANES_FILE: CALLBACK_LANES });
     expect(r.out).toBe('qr sync: 2 created, 0 updated, 0 unchanged, 0 deleted, 0 failed\n');
     expect(h.emulator.state.redirectQrs.size).toBe(0);
   });
@@ -153,7 +153,7 @@ describe('qr commands with redirect-qr lanes', () => {
     expect(() => redirectBaseUrl({ publicBaseUrl: undefined } as Config, lanes)).toThrow(
       `PUBLIC_BASE_URL is required: expected the https URL customers' phones reach this gateway at: lane(s) ${VEND} offer redirect-qr, whose codes open PUBLIC_BASE_URL/pay/{laneId}`,
     );
-    const shipped = await loadLanesFile(SHIPPED_LANES);
+    const shipped = await loadLanesFile(CALLBACK_LANES);
     expect(
       redirectBaseUrl(
         { publicBaseUrl: undefined } as Config,

@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MSN, SHIPPED_LANES, startCliHarness, type CliHarness } from './cli-harness';
+import { CALLBACK_LANES, MSN, startCliHarness, type CliHarness } from './cli-harness';
 
 const VEND = { id: 'vend-oslo-1', description: 'Snack machine, Oslo S platform 1' };
 const SHOP = { id: 'shop-bergen-3', description: 'Self-checkout 3, Bergen store' };
@@ -11,7 +11,7 @@ describe('checkin-gateway qr sync', () => {
   let h: CliHarness;
   let dir: string;
   beforeEach(async () => {
-    h = await startCliHarness();
+    h = await startCliHarness({}, CALLBACK_LANES);
     dir = await mkdtemp(join(tmpdir(), 'cli-qr-sync-'));
   });
   afterEach(async () => {
@@ -26,7 +26,7 @@ describe('checkin-gateway qr sync', () => {
 
   async function lanesCopy(edit: (text: string) => string): Promise<string> {
     const file = join(dir, 'lanes.yaml');
-    await writeFile(file, edit(await readFile(SHIPPED_LANES, 'utf8')));
+    await writeFile(file, edit(await readFile(CALLBACK_LANES, 'utf8')));
     return file;
   }
 
