@@ -21,7 +21,9 @@ export interface AlarmsProps {
   readonly settlementOldestOutstanding: cloudwatch.Metric;
   readonly settlementNeedsAttention: cloudwatch.Metric;
   readonly settlementNeedsAttentionEvents: cloudwatch.Metric;
+  readonly laneMessageOldestUndelivered: cloudwatch.Metric;
   readonly intakeAgeAlarmS: number;
+  readonly laneMessageAgeAlarmS: number;
   readonly settlementAgeAlarmS: number;
   readonly authFailureThreshold: number;
   readonly staleDropThreshold: number;
@@ -159,6 +161,18 @@ export class Alarms extends Construct {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
+    });
+
+    // A lane's controller is not taking its lane messages (the machine is offline, its webhook refuses, a
+    // secret is missing): money may be reserved while the machine was never told. From the worker's
+    // `outbox backlog` line; no line means no work task, so the state is kept on missing data.
+    this.add('LaneMessagesUndelivered', {
+      alarmDescription: `A lane message has waited more than ${props.laneMessageAgeAlarmS} s for its controller: the machine is offline or its channel refuses. \`checkin-gateway lanes status\` (BACKLOG, OLDEST), \`outbox list\`, then fix the channel and \`outbox retry <lane>\`.`,
+      metric: props.laneMessageOldestUndelivered.with({ period: Duration.minutes(5) }),
+      threshold: props.laneMessageAgeAlarmS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
   }
 

@@ -68,7 +68,9 @@ export class CheckinGatewayStack extends Stack {
       settlementOldestOutstanding: logMetrics.settlementOldestOutstanding,
       settlementNeedsAttention: logMetrics.settlementNeedsAttention,
       settlementNeedsAttentionEvents: logMetrics.settlementNeedsAttentionEvents,
+      laneMessageOldestUndelivered: logMetrics.laneMessageOldestUndelivered,
       intakeAgeAlarmS: settings.intakeAgeAlarmS,
+      laneMessageAgeAlarmS: settings.laneMessageAgeAlarmS,
       settlementAgeAlarmS: settings.settlementAgeAlarmS,
       authFailureThreshold: settings.authFailureAlarmThreshold,
       staleDropThreshold: settings.staleDropAlarmThreshold,
@@ -93,6 +95,12 @@ export class CheckinGatewayStack extends Stack {
     );
     output('WebhookSecretName', SECRET_NAMES.webhook, 'JSON: VIPPS_WEBHOOK_SECRETS');
     output('ControllerJwtSecretName', SECRET_NAMES.controllerJwt, 'JSON: CONTROLLER_JWT_KEYS');
+    output('OperatorsSecretName', SECRET_NAMES.operators, 'JSON: OPERATOR_TOKENS (admin API)');
+    output(
+      'AdminClientSecurityGroupId',
+      this.services.serve.adminClientSecurityGroup.securityGroupId,
+      'Attach to the host operators reach the admin API from (port 8081 of the serve tasks)',
+    );
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe on-call here');
   }
 

@@ -16,6 +16,8 @@ export interface GatewayServiceProps {
   readonly desiredCount: number;
   /** Only for a service behind a load balancer. */
   readonly healthCheckGracePeriod?: Duration;
+  /** More security groups for the tasks (serve: the admin listener's own). */
+  readonly extraSecurityGroups?: readonly ec2.ISecurityGroup[];
 }
 
 /** The service and its security group, created in `scope` as 'Service' and 'SecurityGroup'. */
@@ -32,7 +34,7 @@ export function gatewayService(
     cluster: props.cluster,
     taskDefinition: props.task.taskDefinition,
     desiredCount: props.desiredCount,
-    securityGroups: [securityGroup],
+    securityGroups: [securityGroup, ...(props.extraSecurityGroups ?? [])],
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     assignPublicIp: false,
     minHealthyPercent: 100,

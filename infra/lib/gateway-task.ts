@@ -12,6 +12,8 @@ export type GatewayRole = 'serve' | 'work';
 
 export const CONTAINER_NAME = 'gateway';
 export const CONTAINER_PORT = 8080;
+/** The admin listener (ADMIN_PORT): the admin API and console, for operators in the VPC only (serve role). */
+export const ADMIN_CONTAINER_PORT = 8081;
 
 export interface GatewayTaskProps {
   readonly role: GatewayRole;
@@ -25,6 +27,8 @@ export interface GatewayTaskProps {
   readonly logRetention: logs.RetentionDays;
   /** How long the process gets after SIGTERM to drain (Fargate allows at most 120 s). */
   readonly stopTimeout: Duration;
+  /** Also map the admin listener's port (the serve role). */
+  readonly adminPort?: boolean;
 }
 
 export class GatewayTask extends Construct {
@@ -62,7 +66,10 @@ export class GatewayTask extends Construct {
       command: [props.role],
       environment: { ...props.environment },
       secrets: { ...props.secrets },
-      portMappings: [{ containerPort: CONTAINER_PORT, protocol: ecs.Protocol.TCP }],
+      portMappings: [
+        { containerPort: CONTAINER_PORT, protocol: ecs.Protocol.TCP },
+        ...(props.adminPort ? [{ containerPort: ADMIN_CONTAINER_PORT, protocol: ecs.Protocol.TCP }] : []),
+      ],
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
         streamPrefix: props.role,

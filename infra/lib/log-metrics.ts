@@ -20,6 +20,11 @@ export const AUTH_FAILURE_MESSAGE = 'webhook verification failed';
 export const DROP_MESSAGE = 'webhook event dropped';
 export const SETTLEMENT_PASS_EVENT = 'settlement-pass';
 export const NEEDS_ATTENTION_EVENT = 'settlement-needs-attention';
+/**
+ * The worker's once-a-minute line about lane messages waiting for their controller (src/admin/outbox-backlog-log.ts):
+ *   {"level":"info","message":"outbox backlog","event":"outbox-backlog","oldestUndeliveredS":<n>,"lanesBehind":<n>,"pending":<n>}
+ */
+export const OUTBOX_BACKLOG_EVENT = 'outbox-backlog';
 
 export interface LogMetricsProps {
   readonly serveLogs: logs.ILogGroup;
@@ -35,6 +40,8 @@ export class LogMetrics extends Construct {
   readonly settlementNeedsAttention: cloudwatch.Metric;
   /** One per settlement that has just ended needs-attention: a count, read as Sum. */
   readonly settlementNeedsAttentionEvents: cloudwatch.Metric;
+  /** Age in seconds of the oldest lane message not yet delivered to its controller (0 when none). */
+  readonly laneMessageOldestUndelivered: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: LogMetricsProps) {
     super(scope, id);
@@ -90,5 +97,15 @@ export class LogMetrics extends Construct {
     this.settlementOldestOutstanding = oldest.metric({ statistic: 'Maximum' });
     this.settlementNeedsAttention = attention.metric({ statistic: 'Maximum' });
     this.settlementNeedsAttentionEvents = attentionEvents.metric({ statistic: 'Sum' });
+
+    const undelivered = new logs.MetricFilter(this, 'LaneMessageOldestUndelivered', {
+      logGroup: props.workLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.event', '=', OUTBOX_BACKLOG_EVENT),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'LaneMessageOldestUndeliveredSeconds',
+      metricValue: '$.oldestUndeliveredS',
+      unit: cloudwatch.Unit.SECONDS,
+    });
+    this.laneMessageOldestUndelivered = undelivered.metric({ statistic: 'Maximum' });
   }
 }

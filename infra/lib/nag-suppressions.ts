@@ -20,13 +20,14 @@ export function addNagSuppressions(stack: CheckinGatewayStack): void {
       '`aws secretsmanager rotate-secret` with the hosted rotation set up by the operator, then ' +
       '`aws ecs update-service --force-new-deployment` for both services (README "AWS deployment").',
   );
-  for (const secret of [secrets.vipps, secrets.webhook, secrets.controllerJwt]) {
+  for (const secret of [secrets.vipps, secrets.webhook, secrets.controllerJwt, secrets.operators]) {
     acknowledge(
       secret,
       'AwsSolutions-SMG4',
       'Issued outside AWS, so no Lambda can rotate it: Vipps API keys are rotated in the Vipps merchant ' +
         'portal, webhook secrets with `checkin-gateway webhooks rotate` (old and new accepted during the ' +
-        'overlap), controller JWT keys by the fleet owner (list old and new keys during the overlap).',
+        'overlap), controller JWT keys by the fleet owner (list old and new keys during the overlap), operator ' +
+        'tokens by their operators (list old and new labels during the overlap).',
     );
   }
   acknowledge(

@@ -10,18 +10,21 @@ import { Construct } from 'constructs';
 export const VIPPS_FIELDS = ['VIPPS_CLIENT_ID', 'VIPPS_CLIENT_SECRET', 'VIPPS_SUBSCRIPTION_KEY'] as const;
 export const WEBHOOK_FIELD = 'VIPPS_WEBHOOK_SECRETS';
 export const CONTROLLER_JWT_FIELD = 'CONTROLLER_JWT_KEYS';
+export const OPERATOR_TOKENS_FIELD = 'OPERATOR_TOKENS';
 
 /** Secret names: stable, so runbooks and `put-secret-value` commands can name them. */
 export const SECRET_NAMES = {
   vipps: 'checkin-gateway/vipps',
   webhook: 'checkin-gateway/vipps-webhook',
   controllerJwt: 'checkin-gateway/controller-jwt',
+  operators: 'checkin-gateway/operators',
 } as const;
 
 export class AppSecrets extends Construct {
   readonly vipps: secretsmanager.Secret;
   readonly webhook: secretsmanager.Secret;
   readonly controllerJwt: secretsmanager.Secret;
+  readonly operators: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -55,6 +58,17 @@ export class AppSecrets extends Construct {
         // A lone comma is a non-empty value (ECS injects it) that the gateway reads as an empty key list:
         // every controller call gets 401 until real keys are put. The generated field is unused.
         secretStringTemplate: JSON.stringify({ [CONTROLLER_JWT_FIELD]: ',' }),
+        generateStringKey: 'unused',
+        excludePunctuation: true,
+      },
+    });
+    this.operators = new secretsmanager.Secret(this, 'Operators', {
+      secretName: SECRET_NAMES.operators,
+      description: `Admin API operator tokens (label:token or label:sha256:<hex>, comma-separated): JSON field ${OPERATOR_TOKENS_FIELD}`,
+      generateSecretString: {
+        // As for the controller keys: a lone comma is no token at all, so the admin API answers 401 to
+        // everyone until real entries are put.
+        secretStringTemplate: JSON.stringify({ [OPERATOR_TOKENS_FIELD]: ',' }),
         generateStringKey: 'unused',
         excludePunctuation: true,
       },

@@ -8,7 +8,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { gatewayService } from './gateway-service';
-import { CONTAINER_PORT, GatewayTask } from './gateway-task';
+import { ADMIN_CONTAINER_PORT, CONTAINER_PORT, GatewayTask } from './gateway-task';
 
 export interface ServeServiceProps {
   readonly cluster: ecs.ICluster;
@@ -22,11 +22,38 @@ export class ServeService extends Construct {
   readonly service: ecs.FargateService;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * The admin listener's own security group (ADMIN_PORT of the serve tasks): in only from
+   * `adminClientSecurityGroup`, never from the load balancer.
+   */
+  readonly adminSecurityGroup: ec2.SecurityGroup;
+  /** Attach to what operators reach the admin API from (a bastion, VPN endpoint or SSM-forwarding host). */
+  readonly adminClientSecurityGroup: ec2.SecurityGroup;
   readonly accessLogs: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: ServeServiceProps) {
     super(scope, id);
     const vpc = props.cluster.vpc;
+    this.adminSecurityGroup = new ec2.SecurityGroup(this, 'AdminSecurityGroup', {
+      vpc,
+      description: 'checkin-gateway admin API (ADMIN_PORT of the serve tasks): in from admin clients only',
+      allowAllOutbound: false,
+    });
+    this.adminClientSecurityGroup = new ec2.SecurityGroup(this, 'AdminClientSecurityGroup', {
+      vpc,
+      description: 'checkin-gateway admin clients: attach to the host operators reach the admin API from',
+      allowAllOutbound: false,
+    });
+    this.adminSecurityGroup.addIngressRule(
+      this.adminClientSecurityGroup,
+      ec2.Port.tcp(ADMIN_CONTAINER_PORT),
+      'admin clients: admin API and console',
+    );
+    this.adminClientSecurityGroup.addEgressRule(
+      this.adminSecurityGroup,
+      ec2.Port.tcp(ADMIN_CONTAINER_PORT),
+      'the serve tasks admin API',
+    );
     ({ service: this.service, securityGroup: this.securityGroup } = gatewayService(this, {
       cluster: props.cluster,
       task: props.task,
@@ -34,6 +61,7 @@ export class ServeService extends Construct {
       securityGroupDescription: 'checkin-gateway serve tasks: in from the ALB only',
       desiredCount: props.desiredCount,
       healthCheckGracePeriod: Duration.seconds(60),
+      extraSecurityGroups: [this.adminSecurityGroup],
     }));
 
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
@@ -83,7 +111,8 @@ export class ServeService extends Construct {
       // /readyz answers 503 while a task drains; 30 s covers the slowest legitimate request (10 s for Vipps).
       deregistrationDelay: Duration.seconds(30),
     });
-    // Metrics and the admin API are for operators inside the VPC (the admin API is loopback-only anyway).
+    // Metrics and admin paths are for operators inside the VPC; the admin API listens on its own port
+    // (ADMIN_PORT, the admin security group), which the load balancer never targets.
     https.addAction('OperatorPathsNotPublic', {
       priority: 10,
       conditions: [elbv2.ListenerCondition.pathPatterns(['/metrics', '/metrics/*', '/admin', '/admin/*'])],

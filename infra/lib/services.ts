@@ -11,9 +11,15 @@ import { Construct } from 'constructs';
 import { Database, DATABASE_NAME, DATABASE_PORT } from './database';
 import { DATABASE_ENV } from './entrypoint';
 import { gatewayImage } from './gateway-image';
-import { CONTAINER_PORT, GatewayTask } from './gateway-task';
+import { ADMIN_CONTAINER_PORT, CONTAINER_PORT, GatewayTask } from './gateway-task';
 import { QUEUE_MAX_ATTEMPTS, Queues } from './queues';
-import { AppSecrets, CONTROLLER_JWT_FIELD, VIPPS_FIELDS, WEBHOOK_FIELD } from './secrets';
+import {
+  AppSecrets,
+  CONTROLLER_JWT_FIELD,
+  OPERATOR_TOKENS_FIELD,
+  VIPPS_FIELDS,
+  WEBHOOK_FIELD,
+} from './secrets';
 import { ServeService } from './serve-service';
 import { Settings } from './settings';
 import { QueueArns, serveQueueStatements, workQueueStatements } from './task-policies';
@@ -98,8 +104,16 @@ export class Services extends Construct {
         // Required by the serve role outside the sandbox (VIPPS_ENV is test or production here).
         CONTROLLER_JWT_AUDIENCE: settings.controllerJwtAudience,
         CONTROLLER_JWT_ISSUER: settings.controllerJwtIssuer,
+        // The admin API on its own port, reached inside the VPC through the admin security group (never the ALB).
+        ADMIN_HOST: '0.0.0.0',
+        ADMIN_PORT: String(ADMIN_CONTAINER_PORT),
       },
-      secrets: { ...common, [CONTROLLER_JWT_FIELD]: field(secrets.controllerJwt, CONTROLLER_JWT_FIELD) },
+      secrets: {
+        ...common,
+        [CONTROLLER_JWT_FIELD]: field(secrets.controllerJwt, CONTROLLER_JWT_FIELD),
+        [OPERATOR_TOKENS_FIELD]: field(secrets.operators, OPERATOR_TOKENS_FIELD),
+      },
+      adminPort: true,
       taskRoleStatements: serveQueueStatements(queueArns),
       logRetention: props.logRetention,
       stopTimeout: Duration.seconds(30),

@@ -49,6 +49,8 @@ export interface Settings {
   readonly intakeAgeAlarmS: number;
   /** Alarm when the oldest settlement still owing Vipps an operation is older than this (issue: one hour). */
   readonly settlementAgeAlarmS: number;
+  /** Alarm when a lane message has waited longer than this for delivery to its controller. */
+  readonly laneMessageAgeAlarmS: number;
   readonly authFailureAlarmThreshold: number;
   readonly staleDropAlarmThreshold: number;
 }
@@ -180,6 +182,7 @@ export function readSettings(get: ContextReader): Settings {
     ),
     intakeAgeAlarmS: num('intakeAgeAlarmS', 60, 10, 3600),
     settlementAgeAlarmS: num('settlementAgeAlarmS', 3600, 300, 7 * 86400),
+    laneMessageAgeAlarmS: num('laneMessageAgeAlarmS', 300, 60, 86400),
     authFailureAlarmThreshold: num('authFailureAlarmThreshold', 5, 1, 100000),
     staleDropAlarmThreshold: num('staleDropAlarmThreshold', 3, 1, 100000),
   };

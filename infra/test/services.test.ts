@@ -54,7 +54,15 @@ describe('the two roles of one image', () => {
       expect(c.Command).toEqual([role]);
       expect(c.EntryPoint.slice(0, 2)).toEqual(['/bin/sh', '-c']);
       expect(c.EntryPoint[2]).toContain("exec 'node' 'dist/cli.js' \"$@\"");
-      expect(c.PortMappings).toEqual([expect.objectContaining({ ContainerPort: 8080 })]);
+      // serve also maps the admin listener (ADMIN_PORT 8081), reached through its own security group.
+      expect(c.PortMappings).toEqual(
+        role === 'serve'
+          ? [
+              expect.objectContaining({ ContainerPort: 8080 }),
+              expect.objectContaining({ ContainerPort: 8081 }),
+            ]
+          : [expect.objectContaining({ ContainerPort: 8080 })],
+      );
     }
     expect(container('serve').StopTimeout).toBe(30);
     expect(container('work').StopTimeout).toBe(120);
@@ -102,6 +110,7 @@ describe('the two roles of one image', () => {
       'VIPPS_SUBSCRIPTION_KEY',
       'VIPPS_WEBHOOK_SECRETS',
       'CONTROLLER_JWT_KEYS',
+      'OPERATOR_TOKENS',
     ];
     const expected: Record<'serve' | 'work', Record<string, [string, string]>> = {
       work: {
@@ -117,6 +126,7 @@ describe('the two roles of one image', () => {
     expected.serve = {
       ...expected.work,
       CONTROLLER_JWT_KEYS: [secretIdByName('checkin-gateway/controller-jwt'), 'CONTROLLER_JWT_KEYS'],
+      OPERATOR_TOKENS: [secretIdByName('checkin-gateway/operators'), 'OPERATOR_TOKENS'],
     };
     for (const role of ['serve', 'work'] as const) {
       const c = container(role);

@@ -34,7 +34,8 @@ export function parseOperatorTokens(value: string | undefined): {
   value.split(',').forEach((raw, i) => {
     const item = raw.trim();
     const where = `entry ${i + 1}`;
-    if (item === '') return problems.push(`${where} is empty`);
+    // Empty entries are skipped, as in the other lists: `,` alone (a closed placeholder) is no token at all.
+    if (item === '') return;
     const colon = item.indexOf(':');
     if (colon <= 0) return problems.push(`${where} is not label:token or label:sha256:<hex>`);
     const label = item.slice(0, colon);

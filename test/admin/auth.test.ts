@@ -30,9 +30,9 @@ describe('OPERATOR_TOKENS', () => {
       `alice:${secretish},,nocolon,bad label:${ALICE},bob:sha256:abc,local:${ALICE},carol:${ALICE},carol:${BOB}`,
     );
     expect(entries.map((e) => e.label)).toEqual(['carol']);
+    expect(parseOperatorTokens(',')).toEqual({ entries: [], problems: [] });
     expect(problems).toEqual([
       'entry 1 (alice): the token must be at least 16 characters',
-      'entry 2 is empty',
       'entry 3 is not label:token or label:sha256:<hex>',
       'entry 4: the label must be 1-64 of A-Z a-z 0-9 _ . @ - (starting alphanumeric)',
       'entry 5 (bob): sha256: must be followed by 64 hex digits',
