@@ -10,6 +10,7 @@
 //   errorCode      a Vipps code ("6160"), put in the problem body as extraDetails [{name: ErrorCode, reason}]
 //   times | count  only the next N matching calls are touched; then the fault removes itself
 //   succeedThenFail  the call is carried out, then answered with the error (or held) instead of its result
+//                  (ePayment calls, and webhook registrations: stored, the secret's answer lost)
 //   seed           reseeds the RNG behind the rates
 // errorRate, when not given, is 1 − timeoutRate if errorCode, count or succeedThenFail is given (a bounded or
 // coded fault that never fires would be useless), else 0 as before; a bounded latency-only fault says
