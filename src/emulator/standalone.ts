@@ -8,7 +8,9 @@ export const EMULATOR_USAGE = `Usage: checkin-gateway emulator [options]
   --port N               port to listen on (default 7070; 0 = any free port)
   --host H               interface to bind (default 127.0.0.1)
   --public-base-url URL  base of qrImageUrl/redirectUrl when reached through a proxy
-  --user-timeout-ms N    CREATED payments expire after N ms (default 600000)
+  --user-timeout-ms N    CREATED payments expire after N ms, flat (default: 5 min to open + 5 to approve)
+  --open-timeout-ms N    a CREATED payment not opened expires after N ms (default 300000)
+  --approve-timeout-ms N an opened payment expires N ms after its opening (default 300000)
   --approve-after-ms N   simulated customer approves/rejects after N ms (default 50)
   --token-ttl-s N        access token lifetime in seconds (default 3600)
   --strict-qr            scans of QR codes never created answer 404
@@ -71,6 +73,18 @@ export function parseEmulatorArgs(
       }
       case '--user-timeout-ms':
         options.userTimeoutMs = intFlag('user-timeout-ms', value(), 1, 86_400_000);
+        break;
+      case '--open-timeout-ms':
+        options.paymentTimeouts = {
+          ...options.paymentTimeouts,
+          openMs: intFlag('open-timeout-ms', value(), 1, 86_400_000),
+        };
+        break;
+      case '--approve-timeout-ms':
+        options.paymentTimeouts = {
+          ...options.paymentTimeouts,
+          approveMs: intFlag('approve-timeout-ms', value(), 1, 86_400_000),
+        };
         break;
       case '--approve-after-ms':
         options.approveAfterMs = intFlag('approve-after-ms', value(), 0, 600_000);

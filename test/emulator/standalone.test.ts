@@ -13,6 +13,10 @@ describe('emulator command', () => {
       options: { userTimeoutMs: 5000, strictQr: true },
     });
     expect(parseEmulatorArgs([], { port: 7272 })).toEqual({ port: 7272, host: '127.0.0.1', options: {} });
+    // The two windows of a payment's expiry (5 + 5 minutes by default), each on its own.
+    expect(parseEmulatorArgs(['--open-timeout-ms=60000', '--approve-timeout-ms', '120000']).options).toEqual({
+      paymentTimeouts: { openMs: 60_000, approveMs: 120_000 },
+    });
   });
 
   it.each([
