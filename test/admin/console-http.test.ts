@@ -365,3 +365,20 @@ describe('no secret on any page', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('closes the gateway while a live page is open (the stream ends, nothing holds the listener)', async () => {
+    const res = await fetch(`${g.adminUrl}/console/events?view=fleet`, {
+      headers: { cookie: client.cookieHeader() },
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    expect(g.gateway.operatorConsole!.feed.listeners).toBe(1);
+    await g.gateway.close();
+    // The stream was ended by the server: reading reaches its end.
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(g.gateway.operatorConsole!.feed.listeners).toBe(0);
+    expect(g.gateway.operatorConsole!.feed.polling).toBe(false);
+  });
+});

@@ -41,6 +41,11 @@ interface Client {
 const OVERLAP = 256;
 const HEARTBEAT_TICKS = 15;
 
+/** A page may close while a poll is under way: nothing is written to a stream that has ended. */
+function write(c: Client, text: string): void {
+  if (!c.res.writableEnded && !c.res.destroyed) c.res.write(text);
+}
+
 function withoutAge<T>(value: T): string {
   return JSON.stringify(value, (k, v: unknown) => (k === 'ageS' ? undefined : v));
 }
@@ -105,7 +110,7 @@ export class LiveFeed {
     try {
       await this.readMoves();
       await this.sendChanges();
-      if (++this.ticks % HEARTBEAT_TICKS === 0) for (const c of this.clients) c.res.write(': ping\n\n');
+      if (++this.ticks % HEARTBEAT_TICKS === 0) for (const c of this.clients) write(c, ': ping\n\n');
     } catch (err) {
       this.o.logger.warn('console live feed: poll failed', { err });
     } finally {
@@ -217,8 +222,6 @@ export class LiveFeed {
   private send(c: Client, id: string, key: string, markup: SafeHtml, into?: string): void {
     if (c.sent.get(id) === key) return;
     c.sent.set(id, key);
-    c.res.write(
-      `event: row\ndata: ${JSON.stringify({ id, html: markup.text, ...(into ? { into } : {}) })}\n\n`,
-    );
+    write(c, `event: row\ndata: ${JSON.stringify({ id, html: markup.text, ...(into ? { into } : {}) })}\n\n`);
   }
 }
