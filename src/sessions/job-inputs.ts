@@ -168,7 +168,9 @@ const QR_IMAGE_FORMATS = ['IMAGE/SVG+XML', 'IMAGE/PNG', 'TEXT/TARGETURL'] as con
 function laneStartInput(job: Job, p: Fields): Extract<Input, { type: 'lane-start' }> {
   const optional = (field: string): string | undefined =>
     p[field] === undefined ? undefined : str(job, p, field);
-  const personalQr = optional('personalQr');
+  // Carried as `customerToken` (laneStartJob), so a dead letter's copy is erased like a check-in's token; an
+  // erased one parses as none, and the machine drops such a start as stale.
+  const personalQr = p['customerTokenErased'] === true ? undefined : optional('customerToken');
   const returnUrl = optional('returnUrl');
   const q = p['qrFormat'] === undefined ? undefined : record(job, p['qrFormat'], 'qrFormat');
   const qrFormat = q && {
@@ -243,12 +245,17 @@ export function dispenseReportJob(
   };
 }
 
-/** One job per attempt: a retried request is the same job, and the same session (sessionIdForAttempt). */
+/**
+ * One job per attempt: a retried request is the same job, and the same session (sessionIdForAttempt). The
+ * personal QR travels as `customerToken`: the queue's dead letters erase every such member (erase-customer-token.ts),
+ * and a personal QR is as personal as a token.
+ */
 export function laneStartJob(start: Omit<Extract<Input, { type: 'lane-start' }>, 'type'>): EnqueueInput {
+  const { personalQr, ...rest } = start;
   return {
     group: start.laneId,
     type: LANE_START_JOB,
     dedupKey: `lane-start:${start.sessionId}`,
-    payload: { ...start },
+    payload: { ...rest, ...(personalQr === undefined ? {} : { customerToken: personalQr }) },
   };
 }
