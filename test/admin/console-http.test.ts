@@ -366,6 +366,21 @@ describe('no secret on any page', () => {
   });
 });
 
+describe('guessing tokens', () => {
+  // Last but one: it blocks logins from this address for a minute.
+  it('answers 429 after 10 failed logins a minute from one address, even to the right token', async () => {
+    const c = new ConsoleClient(g.adminUrl);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await c.login(`wrong-${i}`)).status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((st) => st === 401).length).toBeLessThanOrEqual(10);
+    const right = await c.login(g.operatorToken);
+    expect(right.status).toBe(429);
+    expect(right.text).toContain('Too many failed logins');
+    expect((await c.get('/console')).status).toBe(303);
+  });
+});
+
 describe('shutdown', () => {
   it('closes the gateway while a live page is open (the stream ends, nothing holds the listener)', async () => {
     const res = await fetch(`${g.adminUrl}/console/events?view=fleet`, {

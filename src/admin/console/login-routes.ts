@@ -2,6 +2,7 @@
 // the sandbox's one-time link (/console/login/once?t=…). Either starts a server-side session whose random id
 // is the only thing the browser holds. Logging in and out is audited like every other operator action.
 import express, { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { randomBytes } from 'node:crypto';
 import type { VerifyOperatorToken } from '../auth';
 import { LOGIN_COOKIE, SESSION_COOKIE, clearCookie, readCookie, setCookie } from './cookies';
@@ -17,6 +18,8 @@ export interface LoginDeps {
   readonly audit: (operator: string, action: string, outcome: string) => Promise<void>;
   /** Session lifetime in seconds, for the cookie's Max-Age. */
   readonly sessionTtlS: number;
+  /** Failed logins allowed per address per minute before 429 (default 10). */
+  readonly failedLoginsPerMin?: number;
 }
 
 function loginPage(formToken: string, problem?: string): string {
@@ -49,6 +52,16 @@ function showLogin(req: Request, res: Response, status: number, problem?: string
 export function loginRouter(deps: LoginDeps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+  // Guessing tokens is slowed per address (req.ip; TRUST_PROXY decides which): only failed attempts count.
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: deps.failedLoginsPerMin ?? 10,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, res) =>
+      showLogin(req, res, 429, 'Too many failed logins from this address; wait a minute.'),
+  });
   const begin = (req: Request, res: Response, operator: string): void => {
     const session = deps.sessions.start(operator);
     clearCookie(req, res, LOGIN_COOKIE);
@@ -58,7 +71,7 @@ export function loginRouter(deps: LoginDeps): Router {
 
   router.get('/console/login', (req, res) => showLogin(req, res, 200));
 
-  router.post('/console/login', form, async (req, res) => {
+  router.post('/console/login', limiter, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expected = readCookie(req, LOGIN_COOKIE);
     const given = body['_csrf'];
@@ -73,7 +86,7 @@ export function loginRouter(deps: LoginDeps): Router {
     begin(req, res, operator.label);
   });
 
-  router.get('/console/login/once', async (req, res) => {
+  router.get('/console/login/once', limiter, async (req, res) => {
     const code = typeof req.query['t'] === 'string' ? req.query['t'] : '';
     const operator = code ? deps.sessions.redeemCode(code) : undefined;
     if (!operator) return showLogin(req, res, 401, 'That login link was used already or has expired.');
