@@ -59,7 +59,13 @@ export interface PayHarness {
   readonly emulatorUrl: string;
   readonly lanesFile: string;
   /** The emulator's ePayment payments (all MSNs). */
-  payments(): Array<{ reference: string; userFlow: string; state: string; createCalls: number }>;
+  payments(): Array<{
+    reference: string;
+    userFlow: string;
+    state: string;
+    createCalls: number;
+    amount: { currency: string; value: number };
+  }>;
   close(): Promise<void>;
 }
 

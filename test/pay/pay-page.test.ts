@@ -1,6 +1,7 @@
 // The pay page over HTTP against the sandbox gateway and its emulator: what the page shows (escaped, strict
 // CSP, no cookie), the start (303 to Vipps's page, WEB_REDIRECT with the result page as returnUrl, one payment
 // for one page however often it is posted) and each refusal with its exact status, nothing started or charged.
+import jwt from 'jsonwebtoken';
 import { postPay, startPayHarness, tokenOf, type PayHarness } from './pay-harness';
 
 jest.setTimeout(120_000);
@@ -106,6 +107,28 @@ describe('pay page', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('shows a self-checkout lane\u2019s open sale and charges its amount', async () => {
+    const key = h.gateway.sandboxControllerKey?.replace(/^hs256:/, '') ?? '';
+    const nowS = Math.floor(Date.now() / 1000);
+    const token = jwt.sign({ lanes: '*', iat: nowS, exp: nowS + 300 }, key, { algorithm: 'HS256' });
+    const sale = await fetch(`${h.url}/v1/lanes/shop-pay/sale`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ amount: 4200, currency: 'NOK', description: 'Groceries', orderId: 'order-1' }),
+    });
+    expect(sale.status).toBe(201);
+    const shown = await page(await fetch(`${h.url}/pay/shop-pay`));
+    expect(shown.status).toBe(200);
+    expect(shown.html).toMatch(/Total<\/span> 42\.00 NOK/);
+    const res = await postPay(h.url, 'shop-pay', tokenOf(shown.html), '203.0.113.9');
+    expect(res.status).toBe(303);
+    // Two payments now: vend-pay's (2 500, still waiting) and this sale's.
+    expect(h.payments().map((p) => [p.userFlow, p.amount.value])).toEqual([
+      ['WEB_REDIRECT', 2500],
+      ['WEB_REDIRECT', 4200],
+    ]);
+  });
+
   it('limits starts per lane (6 a minute here) whoever sends them: then 429 with Retry-After, nothing started', async () => {
     for (const client of ['203.0.113.4', '203.0.113.5'])
       for (let i = 0; i < 3; i++)
@@ -114,7 +137,7 @@ describe('pay page', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.html).toContain('Too many payment attempts at this checkout');
-    expect(h.payments()).toHaveLength(1); // the one of the test before
+    expect(h.payments()).toHaveLength(2); // the ones of the tests before
   });
 
   it('limits starts per client (4 a minute here) across lanes: then 429 from this device, nothing started', async () => {
@@ -126,6 +149,6 @@ describe('pay page', () => {
     expect(limited.html).toContain('Too many payment attempts from this device');
     // Another device is not affected (the lane's own limit aside).
     expect((await postPay(h.url, 'vend-off', 'x.y.z', '203.0.113.8')).status).toBe(400);
-    expect(h.payments()).toHaveLength(1);
+    expect(h.payments()).toHaveLength(2);
   });
 });
