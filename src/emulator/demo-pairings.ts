@@ -5,43 +5,17 @@
 // are checked as for the scanned scenarios: authorize → dispense → capture the dispensed, release the rest.
 import jwt from 'jsonwebtoken';
 import { hs256Key } from '../controller-api/controller-keys';
-import { lanePairings, type Lane } from '../lanes/lane';
+import type { Lane } from '../lanes/lane';
 import { referenceFor } from '../sessions/ids';
-import { isFinalMessageType } from '../sessions/lane-message';
-import { defaultDispenseAmount } from './controller-behavior';
-import { checkFinal, checkPayment, type LedgerPayment } from './demo-scenarios';
-import {
-  controllerEntries,
-  formatTimeline,
-  laneEntries,
-  money,
-  vippsEntries,
-  type TimelineEntry,
-} from './demo-timeline';
-import type { DispenseReportRecord, ReceivedMessage } from './simulated-controller';
-import type { DeliveryRecord } from './state';
+import { startVendingRun, vendingLaneOffering, type DemoRunResult, type DemoTools } from './demo-run';
+import { money } from './demo-timeline';
+import type { ReceivedMessage } from './simulated-controller';
 
 type Pairing = 'screen-qr' | 'personal-qr';
 
-/** What demo.ts lends a scenario (the same shape the redirect scenario takes). */
-export interface PairingDemoTools {
-  /** JSON over HTTP against the emulator. */
-  readonly http: <T>(method: string, path: string, body?: unknown) => Promise<T>;
-  readonly pollFor: <T>(probe: () => Promise<T | undefined>, timeoutMs: number) => Promise<T | undefined>;
-  readonly timeoutMs: number;
-}
-
-export interface PairingDemoResult {
-  readonly name: string;
-  readonly lane: Lane;
-  readonly lines: string[];
-  readonly problems: string[];
-  readonly references: string[];
-}
-
 /** The lane a pairing's scenario uses: the first enabled vending lane offering it, if any. */
 export function pairingDemoLane(lanes: readonly Lane[], pairing: Pairing): Lane | undefined {
-  return lanes.find((l) => l.kind === 'vending' && l.enabled && lanePairings(l).includes(pairing));
+  return vendingLaneOffering(lanes, pairing);
 }
 
 /** `hs256:<secret>` (the gateway's sandbox controller key) → a fleet token, as the simulated controller signs. */
@@ -59,29 +33,14 @@ export async function runPairingDemo(
   controllerKey: string,
   lane: Lane,
   pairing: Pairing,
-  tools: PairingDemoTools,
-): Promise<PairingDemoResult> {
-  const max = lane.maxAmount ?? 0;
-  const dispensed = defaultDispenseAmount(max);
-  const name =
+  tools: DemoTools,
+): Promise<DemoRunResult> {
+  const run = await startVendingRun(tools, lane, (dispensed, max) =>
     pairing === 'screen-qr'
       ? `screen-qr: QR on the lane's screen, scanned and approved, dispense ${money(dispensed)} of ${money(max)}`
-      : `personal-qr: the lane scans the customer's QR, push approved, dispense ${money(dispensed)} of ${money(max)}`;
-  const problems: string[] = [];
-  const customer: TimelineEntry[] = [];
-  const say = (text: string): void => void customer.push({ at: Date.now(), source: 'customer', text });
-  const fail = (problem: string): PairingDemoResult => ({
-    name,
-    lane,
-    lines: [`  ✗ ${problem}`],
-    problems: [problem],
-    references: [],
-  });
-  await tools.http('PUT', `/emulator/v1/controllers/${lane.id}`, {
-    dispense: { result: 'dispensed', amount: dispensed },
-  });
-
-  const t0 = Date.now();
+      : `personal-qr: the lane scans the customer's QR, push approved, dispense ${money(dispensed)} of ${money(max)}`,
+  );
+  const { say, fail } = run;
   let personalQr: string | undefined;
   if (pairing === 'personal-qr') {
     const made = await tools.http<{ personalQr: string }>('POST', '/emulator/v1/customers', {
@@ -90,7 +49,7 @@ export async function runPairingDemo(
     personalQr = made.personalQr;
     say("shows the app's personal QR to the lane's scanner");
   }
-  const attemptId = `demo-${pairing}-${t0}`;
+  const attemptId = `demo-${pairing}-${run.t0}`;
   const res = await fetch(`${gatewayUrl}/v1/lanes/${encodeURIComponent(lane.id)}/sessions`, {
     method: 'POST',
     headers: {
@@ -120,47 +79,5 @@ export async function runPairingDemo(
     });
   }
 
-  const final = await tools.pollFor(async () => {
-    const { messages } = await tools.http<{ messages: ReceivedMessage[] }>(
-      'GET',
-      `/emulator/v1/controllers/${lane.id}/messages`,
-    );
-    return messages.find((r) => r.message.sessionId === sessionId && isFinalMessageType(r.message.type));
-  }, tools.timeoutMs);
-  const { messages } = await tools.http<{ messages: ReceivedMessage[] }>(
-    'GET',
-    `/emulator/v1/controllers/${lane.id}/messages`,
-  );
-  const { payments } = await tools.http<{ payments: LedgerPayment[] }>(
-    'GET',
-    `/emulator/v1/payments?reference=${encodeURIComponent(reference)}`,
-  );
-  problems.push(
-    ...checkFinal(final?.message, {
-      type: 'session.completed',
-      captured: dispensed,
-      cancelled: max - dispensed,
-    }),
-    ...checkPayment(payments[0], { state: 'AUTHORIZED', captured: dispensed, cancelled: max - dispensed }),
-  );
-  const { deliveries } = await tools.http<{ deliveries: DeliveryRecord[] }>(
-    'GET',
-    `/emulator/v1/deliveries?reference=${encodeURIComponent(reference)}`,
-  );
-  const { reports } = await tools.http<{ reports: DispenseReportRecord[] }>(
-    'GET',
-    `/emulator/v1/controllers/${lane.id}`,
-  );
-  const entries = [
-    ...customer,
-    ...laneEntries(messages, sessionId),
-    ...vippsEntries(deliveries),
-    ...controllerEntries(reports, sessionId),
-  ];
-  const lines = [
-    `  session ${sessionId}`,
-    ...formatTimeline(entries, t0),
-    ...problems.map((p) => `  ✗ ${p}`),
-  ];
-  return { name, lane, lines, problems, references: [reference] };
+  return run.finish(sessionId);
 }
