@@ -11,7 +11,7 @@ import express, { type Request, type Router } from 'express';
 import { baseUrlOf, type EmulatorContext } from './context';
 import { isObject } from './control-problem';
 import { apiErrorHandler, EmulatedApiError, notFound, qrErrorBody } from './problem';
-import { sendQrImage } from './qr-image';
+import { qrImageHandler } from './qr-image';
 import { qrKey, type MerchantRedirectQr } from './state';
 import { requireAuth } from './tokens';
 
@@ -175,17 +175,10 @@ export function merchantRedirectRouter(ctx: EmulatorContext): Router {
  */
 export function redirectQrPublicRouter(ctx: EmulatorContext): Router {
   const router = express.Router();
-  router.get('/qr-images/redirect/:owner/:file', async (req, res) => {
-    const match = /^(.+)\.(png|svg)$/.exec(req.params.file);
-    const qr = match?.[1] === undefined ? undefined : live(ctx, req.params.owner, match[1]);
-    if (!match || !qr) {
-      res.status(404).type('text/plain').send('No such QR image');
-      return;
-    }
-    const size = Number(req.query['size'] ?? DEFAULT_SIZE);
-    const width = Number.isInteger(size) && size >= 100 && size <= 2000 ? size : DEFAULT_SIZE;
-    await sendQrImage(res, qr.qrContent, match[2] === 'png' ? 'png' : 'svg', width);
-  });
+  router.get(
+    '/qr-images/redirect/:owner/:file',
+    qrImageHandler((req, id) => live(ctx, String(req.params['owner']), id), DEFAULT_SIZE),
+  );
   router.get('/qr-redirect/:owner/:id', (req, res) => {
     const qr = live(ctx, req.params.owner, req.params.id);
     if (!qr) {

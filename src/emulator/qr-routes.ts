@@ -5,7 +5,7 @@ import express, { type Request, type Router } from 'express';
 import { baseUrlOf, type EmulatorContext } from './context';
 import { apiErrorHandler, EmulatedApiError, notFound, qrErrorBody } from './problem';
 import { merchantRedirectRouter, redirectQrPublicRouter } from './merchant-redirect';
-import { sendQrImage } from './qr-image';
+import { qrImageHandler } from './qr-image';
 import { qrKey, type MerchantCallbackQr } from './state';
 import { msnOf, requireAuth } from './tokens';
 
@@ -114,17 +114,10 @@ export function qrRouter(ctx: EmulatorContext): Router {
 /** `GET /qr-images/{msn}/{merchantQrId}.{png|svg}?size=N`: a real QR code of `qrContent`, no auth. */
 export function qrImageRouter(ctx: EmulatorContext): Router {
   const router = express.Router();
-  router.get('/qr-images/:msn/:file', async (req, res) => {
-    const match = /^(.+)\.(png|svg)$/.exec(req.params.file);
-    const qr = match?.[1] === undefined ? undefined : ctx.state.qrs.get(qrKey(req.params.msn, match[1]));
-    if (!match || !qr) {
-      res.status(404).type('text/plain').send('No such QR image');
-      return;
-    }
-    const size = Number(req.query['size'] ?? DEFAULT_PNG_SIZE);
-    const width = Number.isInteger(size) && size >= 100 && size <= 2000 ? size : DEFAULT_PNG_SIZE;
-    await sendQrImage(res, qr.qrContent, match[2] === 'png' ? 'png' : 'svg', width);
-  });
+  router.get(
+    '/qr-images/:msn/:file',
+    qrImageHandler((req, id) => ctx.state.qrs.get(qrKey(String(req.params['msn']), id)), DEFAULT_PNG_SIZE),
+  );
   router.use(redirectQrPublicRouter(ctx));
   return router;
 }
