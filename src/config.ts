@@ -167,7 +167,13 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
   }
   const webhookPath = str(env, 'WEBHOOK_PATH', publicWebhookUrl?.pathname ?? '/webhooks/vipps');
   if (!webhookPath.startsWith('/'))
-    report(new ConfigError('WEBHOOK_PATH', 'a path starting with / (default: PUBLIC_WEBHOOK_URL\'s path)', webhookPath));
+    report(
+      new ConfigError(
+        'WEBHOOK_PATH',
+        "a path starting with / (default: PUBLIC_WEBHOOK_URL's path)",
+        webhookPath,
+      ),
+    );
 
   const clientId = optional(env, 'VIPPS_CLIENT_ID');
   const clientSecret = optional(env, 'VIPPS_CLIENT_SECRET');

@@ -247,7 +247,14 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     if (role !== 'work') {
       const runner = createRegistrationHealthRunner({
         vipps,
-        msns: () => [...new Set(lanes.current().all().map((l) => l.msn))],
+        msns: () => [
+          ...new Set(
+            lanes
+              .current()
+              .all()
+              .map((l) => l.msn),
+          ),
+        ],
         url: publicWebhookUrl,
         metrics,
         logger,

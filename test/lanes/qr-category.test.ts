@@ -11,7 +11,12 @@ const shop = {
 };
 
 it('accepts IN_STORE and VENDING and keeps it on the lane; absent stays absent', () => {
-  const result = validateLanes({ lanes: [{ ...shop, qrCategory: 'VENDING' }, { ...shop, id: 'shop-2' }] });
+  const result = validateLanes({
+    lanes: [
+      { ...shop, qrCategory: 'VENDING' },
+      { ...shop, id: 'shop-2' },
+    ],
+  });
   if (!result.ok) throw new Error(result.errors.join('\n'));
   expect(result.lanes.map((l) => l.qrCategory)).toEqual(['VENDING', undefined]);
 });
