@@ -48,7 +48,7 @@ it('exits 2 on an unknown option, naming it', async () => {
 it('checks the shipped lanes file', async () => {
   const r = await run(['lanes', 'check', LANES]);
   expect(r.code).toBe(0);
-  expect(r.out).toContain('ok: 2 lanes (1 vending, 1 self-checkout)');
+  expect(r.out).toContain('ok: 3 lanes (2 vending, 1 self-checkout)');
 });
 
 it('shows the emulator usage on --help and refuses a bad flag with exit 2', async () => {
@@ -115,7 +115,10 @@ describe('command groups', () => {
       'payments',
       ['payments list', 'payments show', 'payments settle', 'payments reconcile', 'payments refund'],
     ],
-    ['lanes', ['lanes check']],
+    ['lanes', ['lanes check', 'lanes status']],
+    ['sessions', ['sessions list', 'sessions show']],
+    ['dead-letters', ['dead-letters list', 'dead-letters replay', 'dead-letters discard']],
+    ['outbox', ['outbox list', 'outbox retry']],
   ])('lists every %s command', async (group, names) => {
     const r = await run([group, '--help']);
     expect(r.code).toBe(0);

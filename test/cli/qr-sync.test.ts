@@ -92,7 +92,8 @@ describe('checkin-gateway qr sync', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       [
-        `update    ${VEND.id}  ${MSN}/${VEND.id}  "${VEND.description}" (was "Old text")`,
+        // A vending lane's code is VENDING (the emulator's default is IN_STORE): the update says so too.
+        `update    ${VEND.id}  ${MSN}/${VEND.id}  "${VEND.description}" (was "Old text")  category VENDING (was IN_STORE)`,
         `create    ${SHOP.id}  ${MSN}/${SHOP.id}  "${SHOP.description}"`,
         `prune     ${MSN}/stray-1  ${MSN}/stray-1  "Old kiosk"`,
         'plan: 1 to create, 1 to update, 0 unchanged, 1 to delete',
@@ -104,7 +105,12 @@ describe('checkin-gateway qr sync', () => {
   });
 
   it('--json gives the plan and the results in machine-readable form', async () => {
-    await h.vipps.qr.put({ msn: MSN, merchantQrId: VEND.id, locationDescription: VEND.description });
+    await h.vipps.qr.put({
+      msn: MSN,
+      merchantQrId: VEND.id,
+      locationDescription: VEND.description,
+      category: 'VENDING',
+    });
     const plan = await h.run(['qr', 'sync', '--dry-run', '--json']);
     expect(JSON.parse(plan.out)).toEqual({
       dryRun: true,
@@ -115,8 +121,16 @@ describe('checkin-gateway qr sync', () => {
           merchantQrId: VEND.id,
           laneId: VEND.id,
           description: VEND.description,
+          category: 'VENDING',
         },
-        { action: 'create', msn: MSN, merchantQrId: SHOP.id, laneId: SHOP.id, description: SHOP.description },
+        {
+          action: 'create',
+          msn: MSN,
+          merchantQrId: SHOP.id,
+          laneId: SHOP.id,
+          description: SHOP.description,
+          category: 'IN_STORE',
+        },
       ],
       counts: { create: 1, update: 0, unchanged: 1, prune: 0, extra: 0 },
       failed: 0,
