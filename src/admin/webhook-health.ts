@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock';
 import type { Metrics } from '../http/metrics';
 import type { VippsClient } from '../vipps/client';
+import { checkRegistrationHealth } from '../vipps/registration-health';
 import { DEFAULT_WEBHOOK_EVENTS, eventsOfKind, kindOfEvents } from '../vipps/webhook-events';
 import type { SalesUnitWebhookHealth, WebhookHealth, WebhookRegistrationHealth } from './types';
 
@@ -40,51 +41,55 @@ export interface WebhookHealthDeps {
 /** At most this many sales units are listed at Vipps per call (a large fleet has few MSNs, many lanes). */
 const MAX_SALES_UNITS = 50;
 
-const errorText = (err: unknown) =>
-  `cannot list the registrations at Vipps: ${err instanceof Error ? err.message : String(err)}`;
-
+/**
+ * The registrations part is the same check `doctor` and the hourly check run (checkRegistrationHealth: per MSN,
+ * each kind needs one registration for the URL with all its events); this adds the per-registration listing,
+ * the last delivery and the verification failures.
+ */
 export async function webhookHealth(deps: WebhookHealthDeps): Promise<WebhookHealth> {
-  const expectedUrl = deps.expectedUrl().href;
   const failures: Record<string, number> = {};
   for (const v of (await deps.metrics.authFailures.get()).values) {
     const code = String(v.labels['code'] ?? 'unknown');
     failures[code] = (failures[code] ?? 0) + v.value;
   }
   const msns = [...new Set(deps.msns())].sort().slice(0, MAX_SALES_UNITS);
-  const listed = await Promise.all(
-    msns.map(async (msn) => {
-      try {
-        return { msn, webhooks: await deps.vipps.webhooks.list({ msn }), error: null };
-      } catch (err) {
-        return { msn, webhooks: null, error: errorText(err) };
-      }
-    }),
+  const health = await checkRegistrationHealth(deps.vipps, msns, deps.expectedUrl());
+  const errors = new Map(
+    health.errors.map((e) => [e.msn, `cannot list the registrations at Vipps: ${e.error}`] as const),
   );
-  const registrations: WebhookRegistrationHealth[] = [];
-  const salesUnits: SalesUnitWebhookHealth[] = listed.map(({ msn, webhooks, error }) => {
-    if (!webhooks) return { msn, ok: false, missingEvents: [...DEFAULT_WEBHOOK_EVENTS], error };
-    for (const w of webhooks) {
-      const kind = kindOfEvents(w.events) ?? null;
-      registrations.push({
-        msn,
-        id: w.id,
-        url: w.url,
-        events: w.events,
-        urlMatches: w.url === expectedUrl,
-        kind,
-        missingEvents: kind ? eventsOfKind(kind).filter((e) => !w.events.includes(e)) : [],
+  const registrations: WebhookRegistrationHealth[] = msns.flatMap((msn) =>
+    [...health.ours, ...health.others]
+      .filter((w) => w.msn === msn)
+      .map((w) => {
+        const kind = kindOfEvents(w.events) ?? null;
+        return {
+          msn,
+          id: w.id,
+          url: w.url,
+          events: w.events,
+          urlMatches: health.ours.includes(w),
+          kind,
+          missingEvents: kind ? eventsOfKind(kind).filter((e) => !w.events.includes(e)) : [],
+        };
+      }),
+  );
+  const salesUnits: SalesUnitWebhookHealth[] = msns.map((msn) => {
+    const error = errors.get(msn);
+    if (error) return { msn, ok: false, missingEvents: [...DEFAULT_WEBHOOK_EVENTS], error };
+    // A kind not served lacks all its events, or those its partial registration (kindHealth's `id`) lacks.
+    const missingEvents = health.kinds
+      .filter((k) => k.msn === msn && !k.ok)
+      .flatMap((k) => {
+        const partial = health.ours.find((w) => w.msn === msn && w.id === k.id);
+        return eventsOfKind(k.kind).filter((e) => !partial?.events.includes(e));
       });
-    }
-    const covered = new Set(webhooks.filter((w) => w.url === expectedUrl).flatMap((w) => w.events));
-    const missingEvents = DEFAULT_WEBHOOK_EVENTS.filter((e) => !covered.has(e));
     return { msn, ok: missingEvents.length === 0, missingEvents, error: null };
   });
-  const failed = listed.filter((l) => l.error !== null);
   return {
-    expectedUrl,
+    expectedUrl: health.url,
     expectedEvents: [...DEFAULT_WEBHOOK_EVENTS],
-    registrations: failed.length === listed.length && listed.length > 0 ? null : registrations,
-    error: failed[0]?.error ?? null,
+    registrations: errors.size === msns.length && msns.length > 0 ? null : registrations,
+    error: errors.values().next().value ?? null,
     salesUnits,
     ok: salesUnits.length > 0 && salesUnits.every((u) => u.ok),
     lastDeliveryAt: deps.activity?.lastDeliveryAt()?.toISOString() ?? null,

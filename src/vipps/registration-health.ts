@@ -26,6 +26,8 @@ export interface RegistrationHealth {
   readonly kinds: readonly KindHealth[];
   /** MSNs whose registrations could not be listed (Vipps down, bad credentials): nothing is known for them. */
   readonly errors: readonly { readonly msn: string; readonly error: string }[];
+  /** Registrations for `url` (the ones `kinds` judged), as listed: the admin API shows them. */
+  readonly ours: readonly (Webhook & { readonly msn: string })[];
   /** Registrations for other URLs: they receive events too (an old URL, another gateway). */
   readonly others: readonly (Webhook & { readonly msn: string })[];
 }
@@ -69,18 +71,19 @@ export async function checkRegistrationHealth(
   const href = typeof url === 'string' ? new URL(url).href : url.href;
   const kinds: KindHealth[] = [];
   const errors: { msn: string; error: string }[] = [];
+  const ours: (Webhook & { msn: string })[] = [];
   const others: (Webhook & { msn: string })[] = [];
   for (const msn of msns) {
     try {
       const webhooks = await vipps.webhooks.list({ msn }, signal ? { signal } : {});
       kinds.push(...kindHealth(msn, webhooks, href));
       for (const w of webhooks)
-        if (!URL.canParse(w.url) || new URL(w.url).href !== href) others.push({ ...w, msn });
+        (URL.canParse(w.url) && new URL(w.url).href === href ? ours : others).push({ ...w, msn });
     } catch (err) {
       errors.push({ msn, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  return { url: href, checkedAt: now.toISOString(), kinds, errors, others };
+  return { url: href, checkedAt: now.toISOString(), kinds, errors, ours, others };
 }
 
 /** Per kind: true when every checked MSN has it (undefined when no MSN could be checked for it). */
