@@ -10,7 +10,7 @@ import express, { type Router } from 'express';
 import { baseUrlOf, type EmulatorContext } from './context';
 import { shownAs } from './merchant-redirect';
 import { apiErrorHandler, EmulatedApiError, qrErrorBody } from './problem';
-import { sendQrImage } from './qr-image';
+import { qrImageHandler } from './qr-image';
 import { requireAuth } from './tokens';
 
 const PATH = '/qr/v1/';
@@ -54,20 +54,14 @@ export function oneTimeQrRouter(ctx: EmulatorContext): Router {
   });
   router.use(PATH, apiErrorHandler(qrErrorBody, ctx.logger));
 
-  router.get('/qr-images/one-time/:id/:file', async (req, res) => {
-    const match = /^qr\.(png|svg)$/.exec(req.params.file);
-    const code = codesOf(ctx).get(req.params.id);
-    if (!match || !code) {
-      res.status(404).type('text/plain').send('No such QR image');
-      return;
-    }
-    if (ctx.clock.now().getTime() >= code.expiresAt) {
-      res.status(410).type('text/plain').send('This one-time QR code has expired.');
-      return;
-    }
-    const size = Number(req.query['size'] ?? 800);
-    const width = Number.isInteger(size) && size >= 100 && size <= 2000 ? size : 800;
-    await sendQrImage(res, code.content, match[1] === 'png' ? 'png' : 'svg', width);
-  });
+  router.get(
+    '/qr-images/one-time/:id/:file',
+    qrImageHandler((req, name) => {
+      const code = name === 'qr' ? codesOf(ctx).get(String(req.params['id'])) : undefined;
+      if (!code) return undefined;
+      if (ctx.clock.now().getTime() >= code.expiresAt) return { gone: 'This one-time QR code has expired.' };
+      return { qrContent: code.content };
+    }, 800),
+  );
   return router;
 }

@@ -6,7 +6,7 @@
 import express, { type Router } from 'express';
 import { baseUrlOf, type EmulatorContext } from './context';
 import { EmulatedApiError } from './problem';
-import { sendQrImage } from './qr-image';
+import { qrImageHandler } from './qr-image';
 import { paymentKey } from './state';
 
 export const QR_FORMATS = ['IMAGE/SVG+XML', 'IMAGE/PNG', 'TEXT/TARGETURL'] as const;
@@ -55,27 +55,16 @@ export function paymentQrUrl(
 /** `GET /qr-images/epayment/{msn}/{reference}.{png|svg}?size=N`: the payment's QR while it waits (CREATED). */
 export function paymentQrImageRouter(ctx: EmulatorContext): Router {
   const router = express.Router();
-  router.get('/qr-images/epayment/:msn/:file', async (req, res) => {
-    const match = /^(.+)\.(png|svg)$/.exec(req.params.file);
-    const p =
-      match?.[1] === undefined ? undefined : ctx.state.payments.get(paymentKey(req.params.msn, match[1]));
-    if (!match || !p || p.userFlow !== 'QR') {
-      res.status(404).type('text/plain').send('No such QR image');
-      return;
-    }
-    // A one-time code: once the payment is no longer waiting for the customer, there is nothing to scan.
-    if (p.state !== 'CREATED' || ctx.clock.now().getTime() >= p.expiresAt) {
-      res.status(410).type('text/plain').send(`This QR code has expired (the payment is ${p.state}).`);
-      return;
-    }
-    const size = Number(req.query['size'] ?? DEFAULT_SIZE);
-    const width = Number.isInteger(size) && size >= 100 && size <= 2000 ? size : DEFAULT_SIZE;
-    await sendQrImage(
-      res,
-      paymentQrContent(baseUrlOf(ctx, req), p.msn, p.reference),
-      match[2] === 'png' ? 'png' : 'svg',
-      width,
-    );
-  });
+  router.get(
+    '/qr-images/epayment/:msn/:file',
+    qrImageHandler((req, reference) => {
+      const p = ctx.state.payments.get(paymentKey(String(req.params['msn']), reference));
+      if (!p || p.userFlow !== 'QR') return undefined;
+      // A one-time code: once the payment is no longer waiting for the customer, there is nothing to scan.
+      if (p.state !== 'CREATED' || ctx.clock.now().getTime() >= p.expiresAt)
+        return { gone: `This QR code has expired (the payment is ${p.state}).` };
+      return { qrContent: paymentQrContent(baseUrlOf(ctx, req), p.msn, p.reference) };
+    }, DEFAULT_SIZE),
+  );
   return router;
 }

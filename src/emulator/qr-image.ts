@@ -26,12 +26,17 @@ export async function sendQrImage(
   }
 }
 
+/** A one-time code that no longer opens anything: answered 410 with this text. */
+export interface GoneQr {
+  readonly gone: string;
+}
+
 /**
  * The handler of an image route whose last segment is `<id>.png|svg` (`?size=N`, 100-2000, else `defaultSize`):
- * the code `find` returns for the id as that image, or 404 when there is none.
+ * the code `find` returns for the id as that image, 410 when it is gone, or 404 when there is none.
  */
 export function qrImageHandler(
-  find: (req: Request, id: string) => { readonly qrContent: string } | undefined,
+  find: (req: Request, id: string) => { readonly qrContent: string } | GoneQr | undefined,
   defaultSize: number,
 ): RequestHandler {
   return async (req, res) => {
@@ -39,6 +44,10 @@ export function qrImageHandler(
     const qr = match?.[1] === undefined ? undefined : find(req, match[1]);
     if (!match || !qr) {
       res.status(404).type('text/plain').send('No such QR image');
+      return;
+    }
+    if ('gone' in qr) {
+      res.status(410).type('text/plain').send(qr.gone);
       return;
     }
     const size = Number(req.query['size'] ?? defaultSize);
