@@ -16,18 +16,25 @@ type CheckinInput = Extract<Input, { type: 'checkin' }>;
  */
 export const ERASED_CUSTOMER_TOKEN = '';
 
-function newSession(ctx: StepContext, input: CheckinInput, id: string, now: Date): Session {
+/** What tells sessions' births apart: who, where, when, and what a pairing adds (pairing-start.ts). */
+export type SessionBirth = Pick<Session, 'id' | 'msn' | 'merchantQrId' | 'initiatedAt' | 'customerToken'> &
+  Partial<Pick<Session, 'pairing' | 'attemptId' | 'returnUrl' | 'qrFormat'>>;
+
+/** A session as it is born (a check-in's or a pairing's alike): nothing asked for, paid or timed yet. */
+export function bornSession(ctx: StepContext, birth: SessionBirth, now: Date): Session {
   const { lane } = ctx;
   const at = now.toISOString();
+  const { id, msn, merchantQrId, initiatedAt, customerToken, ...pairing } = birth;
+  // In the order sessions always had; `...pairing` then adds what a pairing carries.
   return {
     id,
     laneId: lane.id,
     kind: lane.kind,
     state: 'payment-requested',
-    msn: input.msn,
-    merchantQrId: input.merchantQrId,
-    initiatedAt: input.initiatedAt,
-    customerToken: input.customerToken,
+    msn,
+    merchantQrId,
+    initiatedAt,
+    customerToken,
     reference: referenceFor(lane.id, id),
     amount: null,
     sale: null,
@@ -44,7 +51,13 @@ function newSession(ctx: StepContext, input: CheckinInput, id: string, now: Date
     createdAt: at,
     updatedAt: at,
     version: 0,
+    ...pairing,
   };
+}
+
+function newSession(ctx: StepContext, input: CheckinInput, id: string, now: Date): Session {
+  const { msn, merchantQrId, initiatedAt, customerToken } = input;
+  return bornSession(ctx, { id, msn, merchantQrId, initiatedAt, customerToken }, now);
 }
 
 export function drop(d: Draft, reason: DropReason): void {

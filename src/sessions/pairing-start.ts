@@ -3,9 +3,8 @@
 // session; from `payment-requested` on, every session runs the same machine, lane messages and controller API.
 import { lanePairings } from '../lanes/lane';
 import type { PaymentFlow, QrFormat } from '../vipps/epayment';
-import { drop, startSelfCheckout, startVending } from './checkin';
+import { bornSession, drop, startSelfCheckout, startVending } from './checkin';
 import { Draft } from './draft';
-import { referenceFor } from './ids';
 import { isActive } from './session-state';
 import type { SessionTiming } from './timing';
 import { issuePending } from './transitions';
@@ -18,38 +17,22 @@ export const DEFAULT_QR_FORMAT: QrFormat = { format: 'IMAGE/SVG+XML' };
 
 function newSession(ctx: StepContext, input: LaneStartInput, now: Date): Session {
   const { lane } = ctx;
-  const at = now.toISOString();
-  return {
-    id: input.sessionId,
-    laneId: lane.id,
-    kind: lane.kind,
-    state: 'payment-requested',
-    msn: lane.msn,
-    merchantQrId: lane.merchantQrId,
-    initiatedAt: input.requestedAt,
-    // The personal QR is kept where a token is: stored apart, never logged, erased once the payment exists.
-    customerToken: input.pairing === 'personal-qr' ? (input.personalQr ?? null) : null,
-    reference: referenceFor(lane.id, input.sessionId),
-    amount: null,
-    sale: null,
-    description: null,
-    paymentCreated: false,
-    authorizedValue: 0,
-    capturedValue: 0,
-    cancelledValue: 0,
-    dispensedValue: null,
-    reason: null,
-    pending: null,
-    timers: {},
-    deadlinePassed: false,
-    createdAt: at,
-    updatedAt: at,
-    version: 0,
-    pairing: input.pairing,
-    attemptId: input.attemptId,
-    ...(input.returnUrl === undefined ? {} : { returnUrl: input.returnUrl }),
-    ...(input.pairing === 'screen-qr' ? { qrFormat: input.qrFormat ?? DEFAULT_QR_FORMAT } : {}),
-  };
+  return bornSession(
+    ctx,
+    {
+      id: input.sessionId,
+      msn: lane.msn,
+      merchantQrId: lane.merchantQrId,
+      initiatedAt: input.requestedAt,
+      // The personal QR is kept where a token is: stored apart, never logged, erased once the payment exists.
+      customerToken: input.pairing === 'personal-qr' ? (input.personalQr ?? null) : null,
+      pairing: input.pairing,
+      attemptId: input.attemptId,
+      ...(input.returnUrl === undefined ? {} : { returnUrl: input.returnUrl }),
+      ...(input.pairing === 'screen-qr' ? { qrFormat: input.qrFormat ?? DEFAULT_QR_FORMAT } : {}),
+    },
+    now,
+  );
 }
 
 export function onLaneStart(
