@@ -4,7 +4,7 @@
 // and both send the browser on to the payment's `returnUrl` (303). API clients (Accept */* or text/plain) keep
 // the one-line text of the payment's state. The emulator has no app, so this page stands in for it.
 import express, { type Response, type Router } from 'express';
-import { html, type SafeHtml } from '../admin/console/html';
+import { html, type SafeHtml, standalonePage } from '../admin/console/html';
 import { sendProblem } from '../http/problem';
 import { moneyText } from '../money-text';
 import type { EmulatorContext } from './context';
@@ -29,20 +29,13 @@ function page(res: Response, status: number, title: string, body: SafeHtml): voi
     .set('Cache-Control', 'no-store')
     .type('html')
     .send(
-      html`<!doctype html>
-        <html lang="en">
-          <head>
-            <meta charset="utf-8" />
-            <meta name="viewport" content="width=device-width,initial-scale=1" />
-            <title>${title}</title>
-            <style>
-              ${STYLE}
-            </style>
-          </head>
-          <body>
-            <main>${body}</main>
-          </body>
-        </html>`.text,
+      standalonePage(
+        title,
+        html`<style>
+          ${STYLE}
+        </style>`,
+        body,
+      ).text,
     );
 }
 

@@ -2,7 +2,7 @@
 // result page) around each page. Every value is escaped by `html`; the lane's description comes from the lanes
 // file and is treated as hostile like everything else.
 import type { Response } from 'express';
-import { html, type SafeHtml } from '../admin/console/html';
+import { html, type SafeHtml, standalonePage } from '../admin/console/html';
 import { PAY_ASSETS_VERSION } from './assets';
 import type { PayStatus } from './status';
 
@@ -23,20 +23,13 @@ export function sendPage(
     .status(status)
     .type('html')
     .send(
-      html`<!doctype html>
-        <html lang="en">
-          <head>
-            <meta charset="utf-8" />
-            <meta name="viewport" content="width=device-width, initial-scale=1" />
-            <meta name="referrer" content="no-referrer" />
-            <title>${title}</title>
-            <link rel="stylesheet" href="/pay/assets/pay.css?v=${PAY_ASSETS_VERSION}" />
-            ${head}
-          </head>
-          <body>
-            <main>${body}</main>
-          </body>
-        </html>`.text,
+      standalonePage(
+        title,
+        html`<meta name="referrer" content="no-referrer" />
+          <link rel="stylesheet" href="/pay/assets/pay.css?v=${PAY_ASSETS_VERSION}" />
+          ${head}`,
+        body,
+      ).text,
     );
 }
 

@@ -44,3 +44,22 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
 export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
+
+/**
+ * A small standalone page (the pay page, the emulator's landing page): lang, charset, viewport, the title,
+ * what `head` adds (styles, scripts), and `body` as the page's one <main>.
+ */
+export function standalonePage(title: string, head: SafeHtml | undefined, body: SafeHtml): SafeHtml {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title}</title>
+        ${head}
+      </head>
+      <body>
+        <main>${body}</main>
+      </body>
+    </html>`;
+}
