@@ -52,6 +52,13 @@ export function checkText(operation: string, field: string, value: string, min: 
   return value;
 }
 
+/** A QR image's pixel size: the QR API takes 100-2000 (merchant-callback, merchant-redirect alike). */
+export function checkQrSize(operation: string, size: number): number {
+  if (!Number.isInteger(size) || size < 100 || size > 2000)
+    throw invalid(operation, 'size', 'an integer from 100 to 2000');
+  return size;
+}
+
 export function invalid(operation: string, field: string, expected: string): VippsInvalidRequestError {
   return new VippsInvalidRequestError(operation, field, expected);
 }

@@ -2,7 +2,7 @@
 // static code that opens a web page; the gateway's redirect-qr lanes point theirs at PUBLIC_BASE_URL/pay/{laneId}.
 // Unlike merchant-callback codes, the image is chosen by headers: `Accept` (required on create, read, list and
 // update) and `Size`; `text/targetUrl` answers the code's content in `url` instead of an image link.
-import { checkMsn, invalid } from './input-checks';
+import { checkMsn, checkQrSize, invalid } from './input-checks';
 import { bodyOf, ignoreBody, segment } from './request';
 import type { VippsRequest } from './request';
 import { array, integer, nonEmptyString, object, optional } from './validate';
@@ -125,9 +125,7 @@ function showHeaders(op: string, show: RedirectQrShow): Record<string, string> {
   const accept = show.accept ?? 'image/svg+xml';
   if (show.size === undefined) return { Accept: accept };
   if (accept !== 'image/png') throw invalid(op, 'size', 'used with accept image/png only');
-  if (!Number.isInteger(show.size) || show.size < 100 || show.size > 2000)
-    throw invalid(op, 'size', 'an integer from 100 to 2000');
-  return { Accept: accept, Size: String(show.size) };
+  return { Accept: accept, Size: String(checkQrSize(op, show.size)) };
 }
 
 function checkId(op: string, id: string): string {

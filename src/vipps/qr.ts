@@ -1,6 +1,6 @@
 // QR API merchant-callback request factories (vipps-protocol.md §4). A scan of one of these codes makes Vipps
 // send `user.checked-in.v1` to our webhook; the MSN header is required on every call.
-import { checkMsn, checkText, invalid } from './input-checks';
+import { checkMsn, checkQrSize, checkText, invalid } from './input-checks';
 import { bodyOf, ignoreBody, segment } from './request';
 import type { VippsRequest } from './request';
 import { array, nonEmptyString, object, optional, string } from './validate';
@@ -129,9 +129,7 @@ function imageQuery(op: string, o: QrImageOptions): Record<string, string> {
   }
   if (o.size !== undefined) {
     if (o.format !== 'PNG') throw invalid(op, 'size', 'used with format PNG only');
-    if (!Number.isInteger(o.size) || o.size < 100 || o.size > 2000)
-      throw invalid(op, 'size', 'an integer from 100 to 2000');
-    query['QrImageSize'] = String(o.size);
+    query['QrImageSize'] = String(checkQrSize(op, o.size));
   }
   return query;
 }
