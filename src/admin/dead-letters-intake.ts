@@ -15,6 +15,7 @@ import {
   type KindListQuery,
   type KindRow,
   listKindRows,
+  qrOfRow,
   type Sorted,
   sortedLetter,
 } from './dead-letters-page';
@@ -58,8 +59,7 @@ export async function listIntakeLetters(
      WHERE ($1::text IS NULL OR d.lane_id = $1)`,
   );
   return rows.map((r) => {
-    const qr =
-      r.msn !== null && r.merchant_qr_id !== null ? { msn: r.msn, merchantQrId: r.merchant_qr_id } : null;
+    const qr = qrOfRow(r);
     const until =
       r.has_token && r.state === 'open' && r.token_expires_at && qr
         ? replayableUntil(new Date(r.token_expires_at), maxAgeS(qr))

@@ -11,6 +11,7 @@ import {
   type KindListQuery,
   type KindRow,
   listKindRows,
+  qrOfRow,
   type Sorted,
   sortedLetter,
 } from './dead-letters-page';
@@ -51,7 +52,7 @@ export async function listDeadJobLetters(db: Sql, q: KindListQuery): Promise<Sor
       detail: r.last_error,
       laneId: r.grp,
       eventType: r.type,
-      qr: r.msn !== null && r.merchant_qr_id !== null ? { msn: r.msn, merchantQrId: r.merchant_qr_id } : null,
+      qr: qrOfRow(r),
       attempts: Number(r.attempt),
       replayableUntil: null,
     }),

@@ -127,6 +127,14 @@ export async function listKindRows<R extends KindRow>(
   return rows;
 }
 
+/** The merchant-callback code a letter came through, when its row names both halves (msn, merchant_qr_id). */
+export function qrOfRow(r: {
+  msn: string | null;
+  merchant_qr_id: string | null;
+}): { msn: string; merchantQrId: string } | null {
+  return r.msn !== null && r.merchant_qr_id !== null ? { msn: r.msn, merchantQrId: r.merchant_qr_id } : null;
+}
+
 /** A row as a listed letter, with the kind's own fields. */
 export function sortedLetter(
   kind: DeadLetterKind,
