@@ -64,7 +64,8 @@ describe('the image entrypoint', () => {
         while (!/"gateway listening"[^\n]*\n/.test(output)) {
           if (child.exitCode !== null) throw new Error(`exited early:\n${output}`);
           if (Date.now() > deadline) throw new Error(`did not start:\n${output}`);
-          await once(child.stdout, 'data');
+          // An exit ends the wait too: a child that dies without more output must fail the test, not hang it.
+          await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
         }
         // The Dockerfile's own HEALTHCHECK command, run as Docker would.
         const [cmd, ...args] = execForm(/HEALTHCHECK [^\n]*?CMD (\[.*\])/);
