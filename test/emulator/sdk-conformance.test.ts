@@ -1,5 +1,6 @@
 // Conformance with Vipps's own client: the official @vippsmobilepay/sdk (2.x, runs on Node 20) drives the emulator
-// for tokens, ePayment and Webhooks registration, so the emulator is proven against a client we did not write.
+// for tokens, ePayment (push, redirect, a screen's QR, a scanned personal QR) and Webhooks registration, so the
+// emulator is proven against a client we did not write.
 //
 // The SDK hard-codes its base URLs (script/base_client_helper.js: `useTestMode ? "https://apitest.vipps.no" :
 // "https://api.vipps.no"`) and calls the global `fetch` with a Request (script/fetch.js); it has no base-URL
@@ -154,6 +155,56 @@ describe('official @vippsmobilepay/sdk against the emulator', () => {
     expect(approved.ok).toBe(true);
     const info = await client.payment.info(t, reference);
     expect(info.ok && info.data.state).toBe('AUTHORIZED');
+  });
+
+  it('creates a userFlow QR payment whose redirectUrl is the QR image asked for (a customer-facing screen)', async () => {
+    const t = await token();
+    const reference = 'sdk-screen-qr-0001';
+    const created = await client.payment.create(t, {
+      amount: { currency: 'NOK', value: 700 },
+      paymentMethod: { type: 'WALLET' },
+      reference,
+      userFlow: 'QR',
+      qrFormat: { format: 'IMAGE/PNG', size: 300 },
+      customerInteraction: 'CUSTOMER_PRESENT',
+    });
+    expect(created.ok).toBe(true);
+    const url = (created.ok && created.data.redirectUrl) || '';
+    expect(url.startsWith(`${h.url}/qr-images/epayment/${MSN}/${reference}.png`)).toBe(true);
+    const image = await realFetch(url);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('pushes a payment to a personal QR (a merchant scanner), and it reaches that simulated customer', async () => {
+    const made = await realFetch(`${h.url}/emulator/v1/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ behavior: { action: 'approve' } }),
+    });
+    expect(made.status).toBe(201);
+    const { personalQr, customerId } = (await made.json()) as { personalQr: string; customerId: string };
+    const t = await token();
+    const reference = 'sdk-personal-qr-0001';
+    const created = await client.payment.create(t, {
+      amount: { currency: 'NOK', value: 900 },
+      paymentMethod: { type: 'WALLET' },
+      reference,
+      userFlow: 'PUSH_MESSAGE',
+      customer: { personalQr },
+      customerInteraction: 'CUSTOMER_PRESENT',
+    });
+    expect(created.ok).toBe(true);
+    const request = await realFetch(`${h.url}/emulator/v1/payments/${reference}/request`);
+    // The push reached the customer whose QR was scanned.
+    expect(await request.json()).toMatchObject({
+      customerId,
+      request: {
+        userFlow: 'PUSH_MESSAGE',
+        customer: { personalQr },
+        customerInteraction: 'CUSTOMER_PRESENT',
+      },
+    });
   });
 
   it('surfaces the emulator\u2019s problem+json errors through the SDK', async () => {
