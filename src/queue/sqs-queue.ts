@@ -21,8 +21,22 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { validateEnqueueInput } from './enqueue-validation';
 import { type BackoffOptions, decideFailure } from './job-failure';
-import type { ConsumeOptions, EnqueueInput, EnqueueResult, JobHandler, Queue, QueueStats } from './queue';
+import type {
+  ConsumeOptions,
+  DeadJob,
+  EnqueueInput,
+  EnqueueResult,
+  JobHandler,
+  Queue,
+  QueueStats,
+} from './queue';
 import { readMaxReceiveCount, sendToFifo, sendToTimerQueue } from './sqs-commands';
+import {
+  type DlqDeadLetters,
+  SqsDeadLetters,
+  type SqsDeadJob,
+  type SqsDeadJobList,
+} from './sqs-dead-letters';
 import { toEnvelope } from './sqs-envelope';
 import { SqsJobConsumer } from './sqs-job-consumer';
 import { RecentKeys } from './sqs-recent-keys';
@@ -54,8 +68,10 @@ export interface SqsQueueOptions {
   readonly random?: () => number;
 }
 
-export class SqsQueue implements Queue {
+export class SqsQueue implements Queue, DlqDeadLetters {
   private readonly recent = new RecentKeys();
+  /** The DLQ's dead jobs for operators (sqs-dead-letters.ts). */
+  private readonly dead: SqsDeadLetters;
 
   constructor(private readonly o: SqsQueueOptions) {
     if (!o.intakeQueueUrl.endsWith('.fifo') || !o.dlqUrl.endsWith('.fifo'))
@@ -71,6 +87,28 @@ export class SqsQueue implements Queue {
     checkInt('waitTimeSeconds', o.waitTimeSeconds, 1, 20);
     checkInt('visibilityTimeoutS', o.visibilityTimeoutS, 1, 43_200);
     checkInt('batchSize', o.batchSize, 1, 10);
+    this.dead = new SqsDeadLetters({ client: o.client, dlqUrl: o.dlqUrl, intakeQueueUrl: o.intakeQueueUrl });
+  }
+
+  deadJobs(limit: number): Promise<DeadJob[]> {
+    return this.dead.deadJobs(limit);
+  }
+
+  listDead(limit: number): Promise<SqsDeadJobList> {
+    return this.dead.listDead(limit);
+  }
+
+  findDead(id: string): Promise<SqsDeadJob | undefined> {
+    return this.dead.findDead(id);
+  }
+
+  /** Sends the DLQ message `id` (its MessageId) back to the intake queue, then deletes it from the DLQ. */
+  replayDead(id: string): Promise<boolean> {
+    return this.dead.replayDead(id);
+  }
+
+  deleteDead(id: string): Promise<boolean> {
+    return this.dead.deleteDead(id);
   }
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
