@@ -44,7 +44,9 @@ export function decodeCursor(text: string): Cursor | undefined {
   if (typeof atMs !== 'number' || !Number.isSafeInteger(atMs)) return undefined;
   if (kind !== 0 && kind !== 1 && kind !== 2) return undefined;
   if (typeof key !== 'string' || key.length === 0 || key.length > 300) return undefined;
-  if (kind !== 2 && !/^[0-9]{1,19}$/.test(key)) return undefined;
+  // A job key is a jobs row id, or `sqs-<MessageId>` for a message in the SQS dead-letter queue.
+  if (kind === 0 && !/^[0-9]{1,19}$/.test(key)) return undefined;
+  if (kind === 1 && !/^([0-9]{1,19}|sqs-[A-Za-z0-9-]{1,100})$/.test(key)) return undefined;
   return { atMs, kind, key };
 }
 
@@ -71,8 +73,10 @@ function afterCursorSql(
   return `(${at} < ${atParam} OR (${at} = ${atParam} AND ${key} < ${keyParam}))`;
 }
 
+const NUMBER = /^[0-9]+$/;
+
 function compareKeys(kind: DeadLetterKind, a: string, b: string): number {
-  if (kind === 'lane-message') return a < b ? -1 : a > b ? 1 : 0;
+  if (kind === 'lane-message' || !NUMBER.test(a) || !NUMBER.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const d = BigInt(a) - BigInt(b);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
@@ -82,6 +86,13 @@ function newestFirst(a: Sorted, b: Sorted): number {
   if (a.atMs !== b.atMs) return b.atMs - a.atMs;
   const k = KIND_ORDER[b.letter.kind] - KIND_ORDER[a.letter.kind];
   return k !== 0 ? k : compareKeys(a.letter.kind, b.key, a.key);
+}
+
+/** Whether a letter sorts after the cursor (the SQS dead-letter queue's letters, filtered in memory). */
+export function isAfterCursor(s: Sorted, cursor: Cursor): boolean {
+  if (s.atMs !== cursor.atMs) return s.atMs < cursor.atMs;
+  const k = KIND_ORDER[s.letter.kind] - cursor.kind;
+  return k !== 0 ? k < 0 : compareKeys(s.letter.kind, s.key, cursor.key) < 0;
 }
 
 /** Merges each kind's rows (each at most limit + 1, all after the cursor) into one page. */

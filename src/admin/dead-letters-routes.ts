@@ -7,7 +7,7 @@ import { DeadLetterQueryError, type DeadLetterService, MAX_IDS_PER_CALL } from '
 import { DEAD_LETTER_KINDS, DEAD_LETTER_STATES } from './dead-letters-types';
 import { count, oneOf, QueryError, text, withQuery } from './query-params';
 
-const BODY_HELP = `the body must be {"ids": [...]}: 1 to ${MAX_IDS_PER_CALL} dead-letter ids (intake-N, job-N, lane-message-ID)`;
+const BODY_HELP = `the body must be {"ids": [...]}: 1 to ${MAX_IDS_PER_CALL} dead-letter ids (intake-N, job-N, job-sqs-ID, lane-message-ID)`;
 
 /** The ids of a replay/discard body, or undefined when the body is not {ids: [1..100 strings]}. */
 export function idsOf(body: unknown): string[] | undefined {

@@ -14,7 +14,7 @@ export type DeadLetterState = 'open' | 'replayed' | 'stale' | 'discarded';
 export const DEAD_LETTER_STATES: readonly DeadLetterState[] = ['open', 'replayed', 'stale', 'discarded'];
 
 export interface DeadLetter {
-  /** `intake-<n>`, `job-<n>` or `lane-message-<message id>`. */
+  /** `intake-<n>`, `job-<n>` (`job-sqs-<MessageId>` with the SQS queue) or `lane-message-<message id>`. */
   readonly id: string;
   readonly kind: DeadLetterKind;
   /** When it became a dead letter (received, died, set aside), ISO. */
@@ -52,6 +52,11 @@ export interface DeadLetterPage {
   readonly deadLetters: DeadLetter[];
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   readonly nextCursor: string | null;
+  /**
+   * Set (true) only with the SQS queue, when its FIFO dead-letter queue may hold dead jobs this page could not
+   * see: a lane's later dead jobs stay hidden behind its oldest one until that is replayed or discarded.
+   */
+  readonly partial?: boolean;
 }
 
 /** Open dead letters per kind (checkin_dead_letters{kind}). */

@@ -9,10 +9,12 @@ import type { Clock } from '../clock';
 import type { IntakeDeps } from '../intake/intake';
 import type { LaneRegistry } from '../lanes/lane';
 import type { DeadLetters, Queue } from '../queue/queue';
+import { isDlqDeadLetters } from '../queue/sqs-dead-letters';
 import type { Sql } from '../store/sql';
 import { audit, type AuditContext } from './audit';
 import { discardIntakeLetter, listIntakeLetters, replayIntakeLetter } from './dead-letters-intake';
 import { discardDeadJob, listDeadJobLetters, replayDeadJob } from './dead-letters-jobs';
+import { discardSqsDeadJob, isSqsJobKey, listSqsDeadJobLetters, replaySqsDeadJob } from './dead-letters-sqs';
 import { discardLaneMessage, listFailedLaneMessages, replayLaneMessage } from './dead-letters-lane-messages';
 import { type Cursor, decodeCursor, mergePage, type Sorted } from './dead-letters-page';
 import { eraseExpiredDeadLetterTokens } from './dead-letters-token-sweep';
@@ -30,7 +32,7 @@ export interface DeadLetterDeps {
   readonly db: Sql;
   readonly clock: Clock;
   readonly lanes: () => LaneRegistry;
-  /** The postgres queue offers replayDead; another (SQS) lists no dead jobs here. */
+  /** The postgres queue offers replayDead; the SQS queue its dead-letter queue (dead-letters-sqs.ts). */
   readonly queue: Queue & Partial<DeadLetters>;
   /** CHECKIN_MAX_AGE_S: a replayed check-in meets the same cutoff as a live one. */
   readonly checkinMaxAgeS: number;
@@ -62,6 +64,7 @@ export class DeadLetterQueryError extends Error {
 const ID_PATTERNS: readonly [DeadLetterKind, RegExp][] = [
   ['intake', /^intake-([1-9][0-9]{0,17})$/],
   ['job', /^job-([1-9][0-9]{0,17})$/],
+  ['job', /^job-(sqs-[A-Za-z0-9-]{1,100})$/],
   ['lane-message', /^lane-message-([A-Za-z0-9._:-]{1,200})$/],
 ];
 
@@ -115,8 +118,15 @@ export function createDeadLetterService(deps: DeadLetterDeps): DeadLetterService
   const maxAgeS = (qr: { msn: string; merchantQrId: string }): number =>
     deps.lanes().byQr(qr.msn, qr.merchantQrId)?.checkinMaxAgeS ?? deps.checkinMaxAgeS;
 
-  async function listKind(kind: DeadLetterKind, q: ListArgs): Promise<Sorted[]> {
+  const dlq = isDlqDeadLetters(deps.queue) ? deps.queue : undefined;
+
+  async function listKind(kind: DeadLetterKind, q: ListArgs, partial: { on: boolean }): Promise<Sorted[]> {
     if (kind === 'intake') return listIntakeLetters(db, q, maxAgeS, clock.now());
+    if (kind === 'job' && dlq) {
+      const listed = await listSqsDeadJobLetters(db, dlq, q);
+      partial.on = listed.partial;
+      return listed.rows;
+    }
     if (kind === 'job') return listDeadJobLetters(db, q);
     return listFailedLaneMessages(db, q);
   }
@@ -161,7 +171,9 @@ export function createDeadLetterService(deps: DeadLetterDeps): DeadLetterService
       const limit = Math.min(Math.max(Math.floor(q.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
       const args: ListArgs = { laneId: q.laneId, state: q.state ?? 'open', limit, cursor };
       const kinds = q.kind ? [q.kind] : DEAD_LETTER_KINDS;
-      return mergePage(await Promise.all(kinds.map((k) => listKind(k, args))), limit);
+      const partial = { on: false };
+      const page = mergePage(await Promise.all(kinds.map((k) => listKind(k, args, partial))), limit);
+      return partial.on ? { ...page, partial: true } : page;
     },
 
     async counts() {
@@ -173,6 +185,8 @@ export function createDeadLetterService(deps: DeadLetterDeps): DeadLetterService
       return act(ids, operator, 'dead-letter.replay', (id, kind, key) => {
         const now = clock.now();
         if (kind === 'intake') return replayIntakeLetter(deps, id, key, operator);
+        if (kind === 'job' && isSqsJobKey(key))
+          return dlq ? replaySqsDeadJob(db, dlq, id, key, operator, now) : notFound(id);
         if (kind === 'job') return replayDeadJob(db, deps.queue, id, key, operator, now);
         return replayLaneMessage(db, id, key, operator, now, deps.wakeOutbox ?? (() => undefined));
       });
@@ -182,11 +196,18 @@ export function createDeadLetterService(deps: DeadLetterDeps): DeadLetterService
       return act(ids, operator, 'dead-letter.discard', (id, kind, key) => {
         const now = clock.now();
         if (kind === 'intake') return discardIntakeLetter(db, id, key, operator, now);
+        if (kind === 'job' && isSqsJobKey(key))
+          return dlq ? discardSqsDeadJob(db, dlq, id, key, operator, now) : notFound(id);
         if (kind === 'job') return discardDeadJob(db, id, key, operator, now);
         return discardLaneMessage(db, id, key, operator, now);
       });
     },
   };
+}
+
+/** A `job-sqs-…` id on a gateway whose queue is not SQS. */
+async function notFound(id: string): Promise<{ id: string; outcome: 'not_found' }> {
+  return { id, outcome: 'not_found' };
 }
 
 interface ListArgs {

@@ -83,6 +83,10 @@ export const deadLettersListCommand: Command = {
     io.out(page.deadLetters.length === 0 ? 'no dead letters' : letterTable(page.deadLetters, Date.now()));
     io.out(`open: ${c.intake} intake, ${c.job} job, ${c['lane-message']} lane-message`);
     if (page.nextCursor) io.out(`more: dead-letters list --cursor ${page.nextCursor}`);
+    if (page.partial)
+      io.out(
+        'partial: the SQS dead-letter queue shows each lane its oldest dead jobs first; replay or discard them to see the rest',
+      );
     return EXIT_OK;
   },
 };

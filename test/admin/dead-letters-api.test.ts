@@ -185,7 +185,7 @@ describe('bad requests: exact answers, nothing done', () => {
         status: 400,
         code: 'invalid_body',
         detail:
-          'the body must be {"ids": [...]}: 1 to 100 dead-letter ids (intake-N, job-N, lane-message-ID)',
+          'the body must be {"ids": [...]}: 1 to 100 dead-letter ids (intake-N, job-N, job-sqs-ID, lane-message-ID)',
       },
     });
   });
