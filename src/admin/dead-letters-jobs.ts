@@ -2,8 +2,8 @@
 // the job back through the queue's own replayDead (a fresh delivery, attempts start over, consumers woken):
 // the lane machine then applies it as it would a live one, and every effect is idempotent (derived ids). A
 // dead check-in job lost its customer token when it died (erase-customer-token.ts): it can never pay, so it is
-// recorded stale and left dead rather than queued. With the SQS queue, dead jobs are in the SQS DLQ, which
-// this list does not read (see README-C: "SQS").
+// recorded stale and left dead rather than queued. With the SQS queue, dead jobs are in the SQS DLQ:
+// dead-letters-sqs.ts.
 import { holdsCustomerToken } from '../queue/erase-customer-token';
 import type { DeadLetters } from '../queue/queue';
 import type { Sql } from '../store/sql';

@@ -178,7 +178,9 @@ export function createDeadLetterService(deps: DeadLetterDeps): DeadLetterService
 
     async counts() {
       const { intake, job, 'lane-message': laneMessage } = await countOpenDeadLetters(db);
-      return { intake, job, 'lane-message': laneMessage };
+      // With SQS every message in the dead-letter queue is open (a resolved one is deleted); SQS's count.
+      const jobs = dlq ? (await deps.queue.stats()).dead : job;
+      return { intake, job: jobs, 'lane-message': laneMessage };
     },
 
     replay(ids, operator) {

@@ -101,6 +101,7 @@ it('lists a dead job of the DLQ as job-sqs-<MessageId>, and listing leaves it in
     deadLetters: [],
     nextCursor: null,
   });
+  expect(await r.service.counts()).toEqual({ intake: 0, job: 1, 'lane-message': 0 });
   expect(await inDlq(r.urls)).toBe(1);
 });
 
@@ -175,6 +176,7 @@ it('discard deletes the message from the DLQ and records it; unknown and foreign
   ]);
   expect(r.seen).toHaveLength(1);
   expect((await r.service.list({ state: 'all' })).deadLetters).toEqual([]);
+  expect(await r.service.counts()).toEqual({ intake: 0, job: 0, 'lane-message': 0 });
 });
 
 it("says the page is partial while a lane's later dead jobs are behind its oldest (FIFO)", async () => {
