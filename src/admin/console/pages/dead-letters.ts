@@ -140,7 +140,8 @@ function listPage(dl: ConsoleDeadLetters) {
               : ''
           }
         </form>
-        ${result.nextCursor ? html`<p><a href="${link('/console/dead-letters', { kind, state, lane, cursor: result.nextCursor })}">Older →</a></p>` : ''}`,
+        ${result.nextCursor ? html`<p><a href="${link('/console/dead-letters', { kind, state, lane, cursor: result.nextCursor })}">Older →</a></p>` : ''}
+        ${result.partial ? html`<p role="status">Partial: the SQS dead-letter queue shows each lane's oldest dead jobs first; replay or discard them to see the rest.</p>` : ''}`,
     };
   };
 }
