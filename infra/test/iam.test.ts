@@ -84,7 +84,8 @@ describe('execution roles', () => {
   it('let each role read exactly the secrets its container names', () => {
     const shared = ['DatabaseCredentials', 'SecretsVipps', 'SecretsWebhook'];
     expect(secretReads('ServicesServeTaskTaskDefinitionExecutionRole')).toEqual(
-      [...shared, 'SecretsControllerJwt'].sort(),
+      // serve also runs the admin listener, so it reads the operator tokens; work does not.
+      [...shared, 'SecretsControllerJwt', 'SecretsOperators'].sort(),
     );
     expect(secretReads('ServicesWorkTaskTaskDefinitionExecutionRole')).toEqual(shared.sort());
   });
