@@ -11,6 +11,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/dist/)'],
   // Type errors are caught by `tsc --noEmit` in `npm run check`; transpile-only keeps the suite fast.
+  // One initdb for the whole run: memory:// stores start from its copy (test/support/pglite-template-setup.js).
+  globalSetup: '<rootDir>/test/support/pglite-template-setup.js',
+  globalTeardown: '<rootDir>/test/support/pglite-template-teardown.js',
   testTimeout: 30000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

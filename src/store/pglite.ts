@@ -1,10 +1,21 @@
 // Embedded Postgres (PGlite, WASM: no native build). A data directory survives kill -9; `memory://` for tests.
+import { readFileSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { preparedQueries } from './pglite-prepared';
 import { type Database, runBatch, type Sql, type SqlResult } from './sql';
 
+// Test runs only: an initialised data directory (a tar from PGlite's dumpDataDir) that `memory://` stores start
+// from instead of running initdb each time (test/support/pglite-template-setup.js writes it once per run).
+let memoryTemplate: Blob | undefined;
+function memoryOptions(): { loadDataDir: Blob } | undefined {
+  const file = process.env.CHECKIN_TEST_PGLITE_TEMPLATE;
+  if (!file) return undefined;
+  memoryTemplate ??= new Blob([readFileSync(file)]);
+  return { loadDataDir: memoryTemplate };
+}
+
 export async function openPglite(dataDir: string): Promise<Database> {
-  const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const pg = dataDir === 'memory://' ? await PGlite.create(memoryOptions()) : await PGlite.create(dataDir);
   const prepared = preparedQueries(pg);
   const executor =
     (target: PGlite | Transaction): Sql['query'] =>
