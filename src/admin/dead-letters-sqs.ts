@@ -93,6 +93,14 @@ function afterCursor(s: Sorted, cursor: Cursor | undefined): boolean {
   return cursor === undefined || isAfterCursor(s, cursor);
 }
 
+/** The DLQ message behind `key`, or the answer when a resolution already covers it (replay and discard alike). */
+async function findUnresolved(db: Sql, queue: DlqDeadLetters, id: string, key: string) {
+  const messageId = key.slice(KEY_PREFIX.length);
+  const dead = await queue.findDead(messageId);
+  const covered = await coveringResolution(db, id, dead?.deadAt);
+  return { messageId, dead, answered: covered ? alreadyResolved(id, covered) : undefined };
+}
+
 export async function replaySqsDeadJob(
   db: Sql,
   queue: DlqDeadLetters,
@@ -101,10 +109,8 @@ export async function replaySqsDeadJob(
   operator: string,
   now: Date,
 ): Promise<ReplayResult> {
-  const messageId = key.slice(KEY_PREFIX.length);
-  const dead = await queue.findDead(messageId);
-  const covered = await coveringResolution(db, id, dead?.deadAt);
-  if (covered) return alreadyResolved(id, covered);
+  const { messageId, dead, answered } = await findUnresolved(db, queue, id, key);
+  if (answered) return answered;
   if (!dead) return { id, outcome: 'not_found' };
   if (dead.envelope === null) return { id, outcome: 'not_replayable' };
   const letter = { id, kind: KIND } as const;
@@ -126,10 +132,8 @@ export async function discardSqsDeadJob(
   operator: string,
   now: Date,
 ): Promise<DiscardResult> {
-  const messageId = key.slice(KEY_PREFIX.length);
-  const dead = await queue.findDead(messageId);
-  const covered = await coveringResolution(db, id, dead?.deadAt);
-  if (covered) return alreadyResolved(id, covered);
+  const { messageId, dead, answered } = await findUnresolved(db, queue, id, key);
+  if (answered) return answered;
   if (!dead || !(await queue.deleteDead(messageId))) return { id, outcome: 'not_found' };
   await resolve(db, { id, kind: KIND }, 'discarded', operator, now, undefined, dead.deadAt);
   return { id, outcome: 'discarded' };
