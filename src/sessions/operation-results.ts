@@ -13,6 +13,7 @@ import {
   captureDone,
   finish,
   issuePending,
+  awaitsUrl,
   markCreated,
   startPolling,
 } from './transitions';
@@ -37,7 +38,13 @@ export function onPaymentCreated(d: Draft, redirectUrl?: string): void {
   const s = d.session;
   if (isFinalState(s.state)) return d.ignore('session-final');
   if (s.state === 'awaiting-sale') return d.ignore('no-payment-yet');
-  if (s.paymentCreated) return d.duplicate('payment-already-created');
+  if (s.paymentCreated) {
+    if (s.pending?.op !== 'create' || !awaitsUrl(s)) return d.duplicate('payment-already-created');
+    // The answer to a create re-issued for its URL (markCreated): the payment was already seen.
+    d.patch({ pending: null });
+    d.clearTimers('retry');
+    return onRedirectUrl(d, redirectUrl);
+  }
   markCreated(d);
   onRedirectUrl(d, redirectUrl);
   if (d.session.state === 'payment-requested') startPolling(d);
@@ -107,6 +114,8 @@ export function onOperationFailed(d: Draft, f: Failure): void {
     return;
   }
   d.log('error', 'create-payment-rejected', failureFields(f));
+  // A create re-issued for its URL (markCreated) is refused, yet the payment exists: cancel it.
+  if (d.session.paymentCreated) return beginCancel(d, { state: 'failed', reason: 'rejected' });
   return finish(d, { state: 'failed', reason: 'rejected' });
 }
 

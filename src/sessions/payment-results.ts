@@ -64,7 +64,11 @@ function unexplainedByEvent(s: Draft['session'], e: PaymentEvent): number {
 function onCreatedSeen(d: Draft): void {
   if (d.session.paymentCreated) return d.duplicate('payment-already-created');
   markCreated(d);
-  if (d.session.state === 'payment-requested') startPolling(d);
+  if (d.session.state !== 'payment-requested') return;
+  startPolling(d);
+  // The create's answer was lost and only it has the QR or page URL: ask again now, with the same
+  // Idempotency-Key (Vipps answers a repeated create as the first time), rather than at the watchdog.
+  if (d.session.pending?.op === 'create') issuePending(d);
 }
 
 function onAuthorizedSeen(d: Draft, authorizedValue: number): void {

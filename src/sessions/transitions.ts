@@ -81,11 +81,18 @@ export function requestPayment(
   issuePending(d);
 }
 
+/** A screen-qr or redirect-qr session whose create has not answered yet: its URL is only in that answer. */
+export function awaitsUrl(s: Session): boolean {
+  return (s.pairing === 'screen-qr' || s.pairing === 'redirect-qr') && s.redirectUrl === undefined;
+}
+
 /** Vipps confirmed the payment exists: the token has done its job. */
 export function markCreated(d: Draft): void {
   if (d.session.paymentCreated) return;
   d.patch({ paymentCreated: true });
-  if (d.session.pending?.op === 'create') {
+  // Seen (an event, a poll) before the create's answer, that create stays pending for a screen-qr or
+  // redirect-qr session: the screen's QR or the page's Vipps URL is only in its answer (onCreatedSeen asks again).
+  if (d.session.pending?.op === 'create' && !awaitsUrl(d.session)) {
     d.patch({ pending: null });
     d.clearTimers('retry');
   }
