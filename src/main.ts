@@ -38,6 +38,7 @@ import { createVippsClient, type VippsClient, type VippsClientOptions } from './
 import { createChannelRegistry } from './channels/registry';
 import { assertSimulatedAvailable, isSimulatedLane } from './channels/simulated-channel';
 import { assertLaneCredentials, lanesWithoutCredentials } from './vipps/credentials';
+import { assertPayPageAvailable, lanesWithoutPayPage } from './lanes/pay-page-lanes';
 import { alertOperatorAction, reportPushNotAllowedAtStart } from './vipps/error-code-alerts';
 import type { LaneMessage } from './channels/channel';
 import { createWorker, type Worker, type WorkerOptions } from './sessions/worker';
@@ -159,6 +160,9 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     const lanes = await LanesHolder.open(config.lanesFile, logger);
     assertSimulatedAvailable(lanes.current().all(), config.vipps.env === 'sandbox');
     assertLaneCredentials(lanes.current().all(), config.vipps);
+    // Only the roles that serve the pay page need to know where phones reach it.
+    const payPageKnown = role === 'work' || config.publicBaseUrl !== undefined;
+    assertPayPageAvailable(lanes.current().all(), payPageKnown);
     const adapters = await openAdapters(config, clock, logger);
     const { store, queue } = adapters;
     closers.push(() => adapters.close());
@@ -441,6 +445,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
         ...(await channelsCheck(ls)),
         // A reload that adds a lane on an MSN without credentials keeps the previous lanes (issue 15).
         ...lanesWithoutCredentials(ls, config.vipps),
+        ...lanesWithoutPayPage(ls, payPageKnown),
       ]);
       const runner = createSettlementRunner({
         ...lease,

@@ -107,6 +107,8 @@ export class Services extends Construct {
         // The admin API on its own port, reached inside the VPC through the admin security group (never the ALB).
         ADMIN_HOST: '0.0.0.0',
         ADMIN_PORT: String(ADMIN_CONTAINER_PORT),
+        // Lanes offering redirect-qr need it: the serve role refuses to start without it (src/lanes/pay-page-lanes.ts).
+        ...(settings.publicBaseUrl === undefined ? {} : { PUBLIC_BASE_URL: settings.publicBaseUrl }),
       },
       secrets: {
         ...common,

@@ -20,6 +20,8 @@ export interface Settings {
   readonly certificateArn: string;
   /** The URL registered with Vipps; the gateway signs-checks against it (PUBLIC_WEBHOOK_URL). */
   readonly publicWebhookUrl: string;
+  /** PUBLIC_BASE_URL for the serve role: where a redirect-qr lane's sticker sends phones (`/pay/{laneId}`). */
+  readonly publicBaseUrl: string | undefined;
   readonly vippsEnv: VippsEnv;
   /** ECR repository name (in this account and region) and tag of the gateway image. */
   readonly imageRepository: string;
@@ -131,6 +133,11 @@ export function readSettings(get: ContextReader): Settings {
       'https://checkin.example.com/webhooks/vipps',
       /^https:\/\/[^\s#]+$/,
       'the https URL registered with Vipps',
+    ),
+    publicBaseUrl: optionalText(
+      'publicBaseUrl',
+      /^https:\/\/[^\s#?]+$/,
+      "the https URL customers' phones reach the gateway at",
     ),
     vippsEnv: text('vippsEnv', 'test', /^(test|production)$/, 'test or production') as VippsEnv,
     imageRepository: text(

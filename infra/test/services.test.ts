@@ -100,6 +100,18 @@ describe('the two roles of one image', () => {
     });
   });
 
+  it('gives the serve role PUBLIC_BASE_URL from the publicBaseUrl context, and nothing without it', () => {
+    expect(envOf(container('serve')).PUBLIC_BASE_URL).toBeUndefined();
+    const withUrl = synthStack({ publicBaseUrl: 'https://pay.example.com/' }).template;
+    const task = onlyResource(
+      withUrl,
+      'AWS::ECS::TaskDefinition',
+      (p) => p.Family === 'checkin-gateway-serve',
+    );
+    const [serve] = task.ContainerDefinitions as Container[];
+    expect(envOf(serve!).PUBLIC_BASE_URL).toBe('https://pay.example.com/');
+  });
+
   it('passes every secret as an ECS secret (a JSON field of a Secrets Manager secret), never as env', () => {
     const secretEnv = [
       'PGUSER',

@@ -67,6 +67,10 @@ describe('readSettings', () => {
         'context "publicWebhookUrl" is invalid: expected the https URL registered with Vipps, got "http://x.example/webhooks/vipps"',
       ],
       [
+        { publicBaseUrl: 'http://pay.example.com/' },
+        'context "publicBaseUrl" is invalid: expected the https URL customers\' phones reach the gateway at, got "http://pay.example.com/"',
+      ],
+      [
         { serveDesiredCount: '0' },
         'context "serveDesiredCount" is invalid: expected an integer between 1 and 100, got "0"',
       ],

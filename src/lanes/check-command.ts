@@ -9,6 +9,7 @@ import { countErrors, LANES_FILE_FAILURE, LanesFileError } from './errors';
 import { loadLanesFile } from './load';
 import { createLaneRegistry } from './registry';
 import { pairingLines } from './pairings-explained';
+import { lanesWithoutPayPage } from './pay-page-lanes';
 
 export type CheckEnv = Readonly<Record<string, string | undefined>>;
 
@@ -30,6 +31,11 @@ export async function checkLanesFile(
     const uncredentialed = env ? credentialsCheckProblems(lanes, env) : [];
     if (uncredentialed.length > 0)
       throw new LanesFileError('LANES_CREDENTIALS_MISSING', path, uncredentialed);
+    // PUBLIC_BASE_URL defaults to the gateway's own URL only in the sandbox.
+    const payPageKnown =
+      !env || (env['VIPPS_ENV'] ?? 'sandbox') === 'sandbox' || (env['PUBLIC_BASE_URL'] ?? '') !== '';
+    const pageless = lanesWithoutPayPage(lanes, payPageKnown);
+    if (pageless.length > 0) throw new LanesFileError('LANES_PUBLIC_BASE_URL_MISSING', path, pageless);
     const vending = lanes.filter((l) => l.kind === 'vending').length;
     return {
       exitCode: 0,

@@ -8,7 +8,9 @@ export type LanesFileErrorCode =
   | 'LANES_FILE_INVALID'
   /** Valid file, but a lane's controller channel cannot work here (unset secretEnv, unknown queue, …). */
   | 'LANES_CHANNELS_UNUSABLE'
-  | 'LANES_CREDENTIALS_MISSING';
+  | 'LANES_CREDENTIALS_MISSING'
+  /** Lanes offering redirect-qr, and no PUBLIC_BASE_URL for their stickers to open (outside the sandbox). */
+  | 'LANES_PUBLIC_BASE_URL_MISSING';
 
 /** How each failure reads after "lanes file X …". */
 export const LANES_FILE_FAILURE: Readonly<Record<LanesFileErrorCode, string>> = {
@@ -17,6 +19,7 @@ export const LANES_FILE_FAILURE: Readonly<Record<LanesFileErrorCode, string>> = 
   LANES_FILE_INVALID: 'is invalid',
   LANES_CHANNELS_UNUSABLE: 'has lanes whose controller channel cannot work',
   LANES_CREDENTIALS_MISSING: 'has lanes without Vipps credentials',
+  LANES_PUBLIC_BASE_URL_MISSING: 'has redirect-qr lanes but no PUBLIC_BASE_URL',
 };
 
 /** The lanes file could not be read, parsed or validated; `errors` lists every problem, one per line. */
