@@ -559,7 +559,7 @@ export async function startGateway(config: Config, options: StartOptions): Promi
     });
     if (config.vipps.env === 'sandbox' && adminUrl && operatorConsole)
       logger.info('sandbox: operator console; this login link works once, for 10 minutes', {
-        consoleUrl: operatorConsole.loginLink(adminUrl),
+        consoleUrl: await operatorConsole.loginLink(adminUrl),
       });
 
     let closing: Promise<void> | undefined;

@@ -95,7 +95,7 @@ describe('login', () => {
   });
 
   it('a one-time link logs in once, then says it was used', async () => {
-    const link = g.gateway.operatorConsole!.loginLink(g.adminUrl);
+    const link = await g.gateway.operatorConsole!.loginLink(g.adminUrl);
     const path = link.slice(g.adminUrl.length);
     expect(path).toMatch(/^\/console\/login\/once\?t=[A-Za-z0-9_-]{43}$/);
     const first = new ConsoleClient(g.adminUrl);

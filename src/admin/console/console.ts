@@ -35,7 +35,7 @@ export interface ConsoleOptions {
 export interface OperatorConsole {
   readonly router: Router;
   /** A single-use login link for `operator`, valid 10 minutes (the sandbox prints one at start). */
-  loginLink(adminUrl: string, operator?: string): string;
+  loginLink(adminUrl: string, operator?: string): Promise<string>;
   readonly feed: LiveFeed;
   /** Ends the live streams (before the admin listener closes: an open stream would hold it open). */
   close(): void;
@@ -75,7 +75,7 @@ export function createConsole(o: ConsoleOptions): OperatorConsole {
   const { services } = o;
   const logger = o.logger ?? services.deps.logger;
   const ttlMs = o.sessionTtlMs ?? 8 * 3600_000;
-  const sessions = new ConsoleSessions({ clock: services.deps.clock, ttlMs });
+  const sessions = new ConsoleSessions({ db: services.deps.db, clock: services.deps.clock, ttlMs });
   const feed = new LiveFeed({
     services,
     logger,
@@ -137,8 +137,8 @@ export function createConsole(o: ConsoleOptions): OperatorConsole {
   return {
     router,
     feed,
-    loginLink(adminUrl, operator = 'local') {
-      return `${adminUrl}/console/login/once?t=${encodeURIComponent(sessions.issueCode(operator))}`;
+    async loginLink(adminUrl, operator = 'local') {
+      return `${adminUrl}/console/login/once?t=${encodeURIComponent(await sessions.issueCode(operator))}`;
     },
     close: () => feed.close(),
   };

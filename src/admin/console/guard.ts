@@ -20,8 +20,8 @@ export function sendCsrfRefusal(res: Response): void {
 }
 
 export function requireLogin(sessions: ConsoleSessions) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const session = sessions.find(readCookie(req, SESSION_COOKIE));
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const session = await sessions.find(readCookie(req, SESSION_COOKIE));
     if (session) {
       res.locals['consoleSession'] = session;
       res.locals['operator'] = session.operator;

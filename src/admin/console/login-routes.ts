@@ -62,8 +62,8 @@ export function loginRouter(deps: LoginDeps): Router {
     handler: (req, res) =>
       showLogin(req, res, 429, 'Too many failed logins from this address; wait a minute.'),
   });
-  const begin = (req: Request, res: Response, operator: string): void => {
-    const session = deps.sessions.start(operator);
+  const begin = async (req: Request, res: Response, operator: string): Promise<void> => {
+    const session = await deps.sessions.start(operator);
     clearCookie(req, res, LOGIN_COOKIE);
     setCookie(req, res, SESSION_COOKIE, session.id, deps.sessionTtlS);
     res.redirect(303, '/console');
@@ -83,20 +83,20 @@ export function loginRouter(deps: LoginDeps): Router {
       return showLogin(req, res, 401, 'That token is not an operator token of this gateway.');
     }
     await deps.audit(operator.label, 'console.login', 'ok');
-    begin(req, res, operator.label);
+    await begin(req, res, operator.label);
   });
 
   router.get('/console/login/once', limiter, async (req, res) => {
     const code = typeof req.query['t'] === 'string' ? req.query['t'] : '';
-    const operator = code ? deps.sessions.redeemCode(code) : undefined;
+    const operator = code ? await deps.sessions.redeemCode(code) : undefined;
     if (!operator) return showLogin(req, res, 401, 'That login link was used already or has expired.');
     await deps.audit(operator, 'console.login-link', 'ok');
-    begin(req, res, operator);
+    await begin(req, res, operator);
   });
 
   router.post('/console/logout', form, requireLogin(deps.sessions), requireCsrf, async (req, res) => {
     const session = consoleSession(res);
-    deps.sessions.end(session.id);
+    await deps.sessions.end(session.id);
     clearCookie(req, res, SESSION_COOKIE);
     await deps.audit(session.operator, 'console.logout', 'ok');
     res.redirect(303, '/console/login');

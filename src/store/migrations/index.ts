@@ -10,6 +10,7 @@ import { eraseDeadLetterTokensMigration } from './007-erase-dead-letter-tokens';
 import { dispenseReportsMigration } from './008-dispense-reports';
 import { adminAuditMigration } from './009-admin-audit';
 import { deadLetterReplayMigration } from './010-dead-letter-replay';
+import { consoleLoginsMigration } from './011-console-logins';
 
 export const migrations: readonly Migration[] = [
   queueMigration,
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   dispenseReportsMigration,
   adminAuditMigration,
   deadLetterReplayMigration,
+  consoleLoginsMigration,
 ];
