@@ -5,9 +5,12 @@ import type { AdminServices } from './services';
 
 export function miscRoutes(services: AdminServices): Router {
   const router = Router();
-  router.get('/admin/v1/webhooks/health', async (_req, res) => {
-    res.json(await services.webhookHealth());
-  });
+  router.get(
+    '/admin/v1/webhooks/health',
+    withQuery(async (req, res) => {
+      res.json(await services.webhookHealth(count(req.query, 'page', 1_000_000, 1)));
+    }),
+  );
   router.get('/admin/v1/config', (_req, res) => {
     res.json({ settings: services.configSummary() });
   });

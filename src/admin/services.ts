@@ -58,7 +58,8 @@ export interface AdminServices {
   sessions(q: SessionsQuery): Promise<SessionsPage>;
   session(id: string): Promise<SessionDetail | null>;
   readonly payments: PaymentsApi;
-  webhookHealth(): Promise<WebhookHealth>;
+  /** One page (default 1) of the sales units' webhook health. */
+  webhookHealth(page?: number): Promise<WebhookHealth>;
   configSummary(): ConfigSetting[];
   /** Writes the admin_audit row, the log line and checkin_admin_actions_total. Every mutating call uses it. */
   audit(entry: AuditEntry): Promise<void>;
@@ -89,8 +90,9 @@ export function createAdminServices(deps: AdminDeps): AdminServices {
     sessions: (q) => querySessions(deps.db, q, now()),
     session: (id) => querySession(deps.db, id, now()),
     payments: deps.payments,
-    webhookHealth: () =>
+    webhookHealth: (page) =>
       webhookHealth({
+        ...(page === undefined ? {} : { page }),
         vipps: deps.vipps,
         expectedUrl: deps.publicWebhookUrl,
         msns: () =>

@@ -148,6 +148,12 @@ export interface WebhookHealth {
   readonly lastDeliveryAt: string | null;
   /** Verification failures since start, by problem code. */
   readonly verificationFailures: Readonly<Record<string, number>>;
+  /** This page of the sales units (sorted by MSN); `ok` and the lists above are about it alone. */
+  readonly page: number;
+  readonly pages: number;
+  readonly pageSize: number;
+  /** Sales units (distinct MSNs) of the lanes file. */
+  readonly total: number;
 }
 
 export interface ConfigSetting {

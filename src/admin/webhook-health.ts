@@ -36,10 +36,12 @@ export interface WebhookHealthDeps {
   readonly msns: () => readonly string[];
   readonly metrics: Pick<Metrics, 'authFailures'>;
   readonly activity?: WebhookActivity;
+  /** Which page of the sales units (sorted by MSN, WEBHOOK_HEALTH_PAGE_SIZE each); default 1, clamped. */
+  readonly page?: number;
 }
 
-/** At most this many sales units are listed at Vipps per call (a large fleet has few MSNs, many lanes). */
-const MAX_SALES_UNITS = 50;
+/** Sales units listed at Vipps per call (a large fleet has few MSNs, many lanes); more are on later pages. */
+export const WEBHOOK_HEALTH_PAGE_SIZE = 50;
 
 /**
  * The registrations part is the same check `doctor` and the hourly check run (checkRegistrationHealth: per MSN,
@@ -52,7 +54,10 @@ export async function webhookHealth(deps: WebhookHealthDeps): Promise<WebhookHea
     const code = String(v.labels['code'] ?? 'unknown');
     failures[code] = (failures[code] ?? 0) + v.value;
   }
-  const msns = [...new Set(deps.msns())].sort().slice(0, MAX_SALES_UNITS);
+  const all = [...new Set(deps.msns())].sort();
+  const pages = Math.max(1, Math.ceil(all.length / WEBHOOK_HEALTH_PAGE_SIZE));
+  const page = Math.min(Math.max(1, deps.page ?? 1), pages);
+  const msns = all.slice((page - 1) * WEBHOOK_HEALTH_PAGE_SIZE, page * WEBHOOK_HEALTH_PAGE_SIZE);
   const health = await checkRegistrationHealth(deps.vipps, msns, deps.expectedUrl());
   const errors = new Map(
     health.errors.map((e) => [e.msn, `cannot list the registrations at Vipps: ${e.error}`] as const),
@@ -94,5 +99,9 @@ export async function webhookHealth(deps: WebhookHealthDeps): Promise<WebhookHea
     ok: salesUnits.length > 0 && salesUnits.every((u) => u.ok),
     lastDeliveryAt: deps.activity?.lastDeliveryAt()?.toISOString() ?? null,
     verificationFailures: failures,
+    page,
+    pages,
+    pageSize: WEBHOOK_HEALTH_PAGE_SIZE,
+    total: all.length,
   };
 }

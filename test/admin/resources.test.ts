@@ -208,6 +208,20 @@ describe('admin API resources', () => {
       ['123456', 'epayment', []],
     ]);
     expect(health.lastDeliveryAt).not.toBeNull();
+    expect({ page: health.page, pages: health.pages, total: health.total }).toEqual({
+      page: 1,
+      pages: 1,
+      total: 1,
+    });
+    const bad = await admin('/admin/v1/webhooks/health?page=0');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      type: 'https://checkin-gateway.dev/problems/invalid_query',
+      title: 'The request is invalid',
+      status: 400,
+      code: 'invalid_query',
+      detail: 'page must be an integer from 1 to 1000000',
+    });
     expect(Object.values(health.verificationFailures).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
   });
 

@@ -41,6 +41,30 @@ export function link(path: string, params: Record<string, string | number | unde
   return qs ? `${path}?${qs}` : path;
 }
 
+/** Where a listing is: its page of `pages`, holding items `first`–`last` of `total`. */
+export interface PageSpan {
+  readonly page: number;
+  readonly pages: number;
+  readonly pageSize: number;
+  readonly total: number;
+}
+
+/** Previous/next links and "Lanes 51–100 of 5000 · page 2 of 100" for a server-paged listing. */
+export function pager(
+  path: string,
+  params: Record<string, string | number | undefined>,
+  span: PageSpan,
+  noun: string,
+): SafeHtml {
+  const first = span.total === 0 ? 0 : (span.page - 1) * span.pageSize + 1;
+  const last = Math.min(span.total, span.page * span.pageSize);
+  return html`<nav class="pager" aria-label="Pages">
+    ${span.page > 1 ? html`<a href="${link(path, { ...params, page: span.page - 1 })}" rel="prev">← Previous</a>` : ''}
+    <span>${noun} ${first}–${last} of ${span.total} · page ${span.page} of ${span.pages}</span>
+    ${span.page < span.pages ? html`<a href="${link(path, { ...params, page: span.page + 1 })}" rel="next">Next →</a>` : ''}
+  </nav>`;
+}
+
 /** A DOM id for a row: the prefix plus the id with anything outside [A-Za-z0-9_-] replaced. */
 export function rowId(prefix: string, id: string): string {
   return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { formCount, formOneOf, formText } from '../params';
 import type { LaneState } from '../../types';
 import { pageHandler, type ConsoleContext } from '../context';
-import { link } from '../format';
+import { link, pager } from '../format';
 import { html } from '../html';
 import { LANE_HEADINGS, laneRow } from '../rows';
 
@@ -27,13 +27,7 @@ export function fleetPage(ctx: ConsoleContext): Router {
         pageSize,
       });
       const params = { q, state, pageSize: pageSize === 50 ? undefined : pageSize };
-      const first = result.total === 0 ? 0 : (result.page - 1) * result.pageSize + 1;
-      const last = Math.min(result.total, result.page * result.pageSize);
-      const pager = html`<nav class="pager" aria-label="Pages">
-        ${result.page > 1 ? html`<a href="${link('/console', { ...params, page: result.page - 1 })}" rel="prev">← Previous</a>` : ''}
-        <span>Lanes ${first}–${last} of ${result.total} · page ${result.page} of ${result.pages}</span>
-        ${result.page < result.pages ? html`<a href="${link('/console', { ...params, page: result.page + 1 })}" rel="next">Next →</a>` : ''}
-      </nav>`;
+      const pages = pager('/console', params, result, 'Lanes');
       return {
         title: 'Fleet',
         nav: 'fleet',
@@ -56,7 +50,7 @@ export function fleetPage(ctx: ConsoleContext): Router {
             <button type="submit">Filter</button>
             ${q || state ? html`<a href="/console">Clear</a>` : ''}
           </form>
-          ${pager}
+          ${pages}
           <table>
             <caption>
               Lanes, sorted by id. States: idle (ready), busy (a session is running), disabled (in the lanes
@@ -75,7 +69,7 @@ export function fleetPage(ctx: ConsoleContext): Router {
               }
             </tbody>
           </table>
-          ${pager}`,
+          ${pages}`,
       };
     }),
   );

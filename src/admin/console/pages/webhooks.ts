@@ -3,22 +3,23 @@
 // secret masked (the summary never holds a secret's value).
 import { Router } from 'express';
 import { pageHandler, type ConsoleContext } from '../context';
-import { badge, when } from '../format';
+import { badge, pager, when } from '../format';
+import { formCount } from '../params';
 import { html } from '../html';
 
 export function webhooksPage(ctx: ConsoleContext): Router {
   const router = Router();
   router.get(
     '/console/webhooks',
-    pageHandler('webhooks', async () => {
-      const h = await ctx.services.webhookHealth();
+    pageHandler('webhooks', async (req) => {
+      const h = await ctx.services.webhookHealth(formCount(req.query, 'page', 1_000_000, 1));
       const failures = Object.entries(h.verificationFailures);
       const config = ctx.services.configSummary();
       return {
         title: 'Webhooks & Vipps',
         nav: 'webhooks',
         body: html`<dl class="facts">
-            <dt>Health</dt>
+            <dt>Health${h.pages > 1 ? ' (this page of sales units)' : ''}</dt>
             <dd>${h.ok ? badge('ok', 'registered as expected') : badge('bad', 'needs attention')}</dd>
             <dt>Expected URL</dt>
             <dd><code>${h.expectedUrl}</code></dd>
@@ -29,6 +30,7 @@ export function webhooksPage(ctx: ConsoleContext): Router {
           </dl>
           ${h.error ? html`<p class="notice bad" role="alert">Could not list the registrations at Vipps: ${h.error}</p>` : ''}
           <h2 id="reg-heading">Registrations at Vipps</h2>
+          ${h.pages > 1 ? pager('/console/webhooks', {}, h, 'Sales units') : ''}
           <table aria-labelledby="reg-heading">
             <thead>
               <tr>
