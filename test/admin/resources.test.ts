@@ -17,6 +17,15 @@ import type { AuditPage } from '../../src/admin/audit';
 
 const OPERATOR = 'ops-token-0123456789abcdef';
 
+/** The admin API's 400 for a bad query parameter. */
+const invalidQuery = (detail: string) => ({
+  type: 'https://checkin-gateway.dev/problems/invalid_query',
+  title: 'The request is invalid',
+  status: 400,
+  code: 'invalid_query',
+  detail,
+});
+
 describe('admin API resources', () => {
   let e2e: E2e;
   let paid: ScannedSession;
@@ -88,13 +97,7 @@ describe('admin API resources', () => {
     });
     const bad = await admin('/admin/v1/lanes?state=asleep');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({
-      type: 'https://checkin-gateway.dev/problems/invalid_query',
-      title: 'The request is invalid',
-      status: 400,
-      code: 'invalid_query',
-      detail: 'state must be one of idle, busy, disabled',
-    });
+    expect(await bad.json()).toEqual(invalidQuery('state must be one of idle, busy, disabled'));
     expect((await admin('/admin/v1/lanes?pageSize=501')).status).toBe(400);
   });
 
@@ -215,13 +218,7 @@ describe('admin API resources', () => {
     });
     const bad = await admin('/admin/v1/webhooks/health?page=0');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({
-      type: 'https://checkin-gateway.dev/problems/invalid_query',
-      title: 'The request is invalid',
-      status: 400,
-      code: 'invalid_query',
-      detail: 'page must be an integer from 1 to 1000000',
-    });
+    expect(await bad.json()).toEqual(invalidQuery('page must be an integer from 1 to 1000000'));
     expect(Object.values(health.verificationFailures).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
   });
 
