@@ -167,7 +167,7 @@ export class Alarms extends Construct {
     // secret is missing): money may be reserved while the machine was never told. From the worker's
     // `outbox backlog` line; no line means no work task, so the state is kept on missing data.
     this.add('LaneMessagesUndelivered', {
-      alarmDescription: `A lane message has waited more than ${props.laneMessageAgeAlarmS} s for its controller: the machine is offline or its channel refuses. \`checkin-gateway lanes status\` (BACKLOG, OLDEST), \`outbox list\`, then fix the channel and \`outbox retry <lane>\`.`,
+      alarmDescription: `A lane message has waited more than ${props.laneMessageAgeAlarmS} s for its controller: the machine is offline or its channel refuses. The work log's \`outbox backlog\` line names the lanes (oldestLaneId, behindLaneIds); \`checkin-gateway lanes status\` (BACKLOG, OLDEST), \`outbox list\`, then fix the channel and \`outbox retry <lane>\`.`,
       metric: props.laneMessageOldestUndelivered.with({ period: Duration.minutes(5) }),
       threshold: props.laneMessageAgeAlarmS,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

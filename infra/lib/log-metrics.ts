@@ -22,7 +22,8 @@ export const SETTLEMENT_PASS_EVENT = 'settlement-pass';
 export const NEEDS_ATTENTION_EVENT = 'settlement-needs-attention';
 /**
  * The worker's once-a-minute line about lane messages waiting for their controller (src/admin/outbox-backlog-log.ts):
- *   {"level":"info","message":"outbox backlog","event":"outbox-backlog","oldestUndeliveredS":<n>,"lanesBehind":<n>,"pending":<n>}
+ *   {"level":"info","message":"outbox backlog","event":"outbox-backlog","oldestUndeliveredS":<n>,"lanesBehind":<n>,"pending":<n>,
+ *    "oldestLaneId":<id|null>,"behindLaneIds":[…]}
  */
 export const OUTBOX_BACKLOG_EVENT = 'outbox-backlog';
 

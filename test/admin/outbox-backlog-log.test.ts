@@ -30,6 +30,8 @@ describe('readOutboxBacklog', () => {
       oldestUndeliveredS: 0,
       lanesBehind: 0,
       pending: 0,
+      oldestLaneId: null,
+      behindLaneIds: [],
     });
   });
 
@@ -43,6 +45,16 @@ describe('readOutboxBacklog', () => {
       oldestUndeliveredS: 300,
       lanesBehind: 2,
       pending: 4,
+      oldestLaneId: 'a',
+      behindLaneIds: ['a', 'b'],
     });
+  });
+
+  it('names at most the 10 lanes most behind, oldest first', async () => {
+    for (let i = 0; i < 12; i += 1) await message(`m${i}`, `lane-${i}`, 100 + i * 10, 'pending');
+    const backlog = await readOutboxBacklog(db, NOW, 60);
+    expect(backlog.lanesBehind).toBe(12);
+    expect(backlog.oldestLaneId).toBe('lane-11');
+    expect(backlog.behindLaneIds).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2].map((i) => `lane-${i}`));
   });
 });
