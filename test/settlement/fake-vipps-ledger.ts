@@ -120,7 +120,7 @@ export class FakeVippsLedger {
 
   // ---- the API ----
 
-  create(input: CreatePaymentInput): { reference: string } {
+  create(input: CreatePaymentInput): { reference: string; redirectUrl?: string } {
     if (!this.payments.has(input.reference)) {
       this.payments.set(input.reference, {
         reference: input.reference,
@@ -136,7 +136,11 @@ export class FakeVippsLedger {
         refunded: 0,
       });
     }
-    return { reference: input.reference };
+    // A QR or redirect flow's answer carries the QR image or the payment page, as Vipps's does.
+    const flow = input.flow?.userFlow;
+    return flow === 'QR' || flow === 'WEB_REDIRECT'
+      ? { reference: input.reference, redirectUrl: `https://fake-vipps.test/${flow}/${input.reference}` }
+      : { reference: input.reference };
   }
 
   get(ref: PaymentRef): Payment {
@@ -411,8 +415,8 @@ export class FaultyEpayment {
     };
   }
 
-  create(input: CreatePaymentInput): Promise<{ reference: string }> {
-    return Promise.resolve(this.ledger.create(input));
+  create(input: CreatePaymentInput): Promise<{ reference: string; redirectUrl?: string }> {
+    return this.run('epayment.create', () => this.ledger.create(input));
   }
 
   get(ref: PaymentRef): Promise<Payment> {

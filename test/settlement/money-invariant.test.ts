@@ -3,7 +3,9 @@
 // against an in-memory model of Vipps's ledger (fake-vipps-ledger.ts) with a random fault layer: every call
 // may succeed, fail with any status or classified Vipps error code, time out, succeed but answer an error, or
 // have its answer lost (the worker crashed between the call and saving the result). Time jumps minutes to days
-// between passes; refunds are asked for at random. After the random stretch the faults stop, and then:
+// between passes; refunds are asked for at random. A session starts from a check-in or, as a controller's
+// screen-qr or personal-qr session (issue 16), whose first create may lose its answer after Vipps made the
+// payment. After the random stretch the faults stop, and then:
 //   1. every settlement is settled, or needs-attention with a reason — never still open;
 //   2. a settled one has authorized = captured + cancelled, captured net of the 6140 refund = what was sold,
 //      refunded = the refunds asked for ≤ captured;
@@ -18,6 +20,7 @@ import { silentLogger } from '../../src/log';
 import { executePaymentEffect, isPaymentEffect } from '../../src/sessions/effects-executor';
 import { isActive } from '../../src/sessions/session-state';
 import type { Input, Session, SettlementSeed, StepResult, TimerName } from '../../src/sessions/types';
+import { sessionIdForAttempt } from '../../src/sessions/ids';
 import { executeSettlementCall } from '../../src/settlement/execute';
 import { settlementFromSeed } from '../../src/settlement/from-seed';
 import { refundKey } from '../../src/settlement/keys';
@@ -73,8 +76,14 @@ interface Step {
   readonly refund: RefundAsk | null;
 }
 
+/** How the session starts (issue 16): a check-in, or a controller's screen or scanner. */
+type StartPairing = 'callback-qr' | 'screen-qr' | 'personal-qr';
+
 interface Scenario {
   readonly kind: LaneKind;
+  readonly pairing: StartPairing;
+  /** The first create's answer is lost after Vipps made the payment (a crash, a timeout). */
+  readonly createAnswerLost: boolean;
   readonly saleAmount: number;
   readonly approval: Approval;
   readonly dispense: Dispense;
@@ -184,6 +193,8 @@ const dispenseArb: fc.Arbitrary<Dispense> = fc.oneof(
 function scenarioArb(o: { refusals: boolean; longOutages: boolean }): fc.Arbitrary<Scenario> {
   return fc.record({
     kind: fc.constantFrom<LaneKind>('vending', 'vending', 'self-checkout'),
+    pairing: fc.constantFrom<StartPairing>('callback-qr', 'callback-qr', 'screen-qr', 'personal-qr'),
+    createAnswerLost: fc.boolean(),
     saleAmount: fc.integer({ min: 100, max: 20_000 }),
     approval: fc.constantFrom<Approval>('event', 'event', 'event', 'poll', 'poll', 'abort', 'ignore'),
     dispense: dispenseArb,
@@ -262,7 +273,8 @@ class Run {
   private eventCursor = 0;
 
   constructor(readonly sc: Scenario) {
-    this.sim = new LaneSim(sc.kind === 'vending' ? vendingLane : selfCheckoutLane, T0);
+    const lane = sc.kind === 'vending' ? vendingLane : selfCheckoutLane;
+    this.sim = new LaneSim({ ...lane, pairings: ['callback-qr', 'screen-qr', 'personal-qr'] }, T0);
     this.ledger = new FakeVippsLedger(
       { ...VIPPS_NORWAY, partialCaptureAllowed: sc.partialCaptureAllowed },
       () => this.sim.now,
@@ -302,7 +314,12 @@ class Run {
     for (const e of r.effects) {
       if (e.type === 'open-settlement') this.seed(e.seed);
       if (!isPaymentEffect(e)) continue;
-      const answer = e.type === 'create-payment' || !this.faultsOn ? OK : (this.sessionAnswers.shift() ?? OK);
+      const answer =
+        e.type === 'create-payment'
+          ? this.createAnswer()
+          : !this.faultsOn
+            ? OK
+            : (this.sessionAnswers.shift() ?? OK);
       this.port.answer = answer;
       const input = await executePaymentEffect(e, { epayment: this.port, logger });
       this.note(`session call ${e.type} (${answer.kind}) → ${input?.type ?? 'nothing'}`);
@@ -310,6 +327,16 @@ class Run {
       this.checkCharge('session');
     }
     this.queueWebhooks();
+  }
+
+  private creates = 0;
+
+  /** The first create may lose its answer; Vipps's CREATED webhook still comes (when webhooks are on). */
+  private createAnswer(): Answer {
+    this.creates += 1;
+    if (this.creates > 1 || !this.sc.createAnswerLost) return OK;
+    if (this.sc.webhooks) this.inbox.push(this.event('CREATED', 0));
+    return { kind: 'lost', applied: true };
   }
 
   /** Vipps's webhook for each modification, delivered after the answer of the call that made it. */
@@ -330,7 +357,7 @@ class Run {
     }
   }
 
-  private event(name: 'AUTHORIZED' | 'ABORTED', value: number): Input {
+  private event(name: 'CREATED' | 'AUTHORIZED' | 'ABORTED', value: number): Input {
     const s = this.session();
     return {
       type: 'epayment-event',
@@ -395,7 +422,7 @@ class Run {
     const lane = this.sim.lane;
     if (lane.kind === 'self-checkout')
       await this.apply({ type: 'sale-opened', sale: saleFor(lane, 'order-1', this.sc.saleAmount, this.now) });
-    await this.apply(checkinFor(lane, this.now - 1500));
+    await this.apply(this.start());
     let approved = false;
     let dispensed = false;
     for (let i = 0; i < SESSION_STEPS; i += 1) {
@@ -406,7 +433,9 @@ class Run {
       }
       const s = this.session();
       if (!isActive(s)) break;
-      if (!approved && s.state === 'payment-requested' && s.paymentCreated) {
+      // A screen's customer can scan only once the screen shows the QR (the create's answer).
+      const canPay = s.paymentCreated && (this.sc.pairing !== 'screen-qr' || s.redirectUrl !== undefined);
+      if (!approved && s.state === 'payment-requested' && canPay) {
         approved = true;
         await this.approve();
         continue;
@@ -434,6 +463,22 @@ class Run {
         amount: nok(d.lateValue),
       });
     }
+  }
+
+  /** A check-in at the sticker, or the controller starting a screen or scanner session. */
+  private start(): Input {
+    const lane = this.sim.lane;
+    const at = this.now - 1500;
+    if (this.sc.pairing === 'callback-qr') return checkinFor(lane, at);
+    return {
+      type: 'lane-start',
+      sessionId: sessionIdForAttempt(lane.id, 'attempt-1'),
+      laneId: lane.id,
+      attemptId: 'attempt-1',
+      pairing: this.sc.pairing,
+      requestedAt: iso(at),
+      ...(this.sc.pairing === 'personal-qr' ? { personalQr: 'emulator-personal-qr:c_0123456789abcdef' } : {}),
+    };
   }
 
   /** What the customer must end up paying: what the session sold, 0 unless it completed. */
@@ -747,6 +792,8 @@ describe('money invariant: the session machine plus settlement against a faulty 
 describe('money invariant: counterexamples the properties found', () => {
   const vendingOnePenny: Scenario = {
     kind: 'vending',
+    pairing: 'callback-qr',
+    createAnswerLost: false,
     saleAmount: 100,
     approval: 'event',
     dispense: { kind: 'dispensed', value: 1 },
@@ -807,11 +854,29 @@ describe('money invariant: counterexamples the properties found', () => {
     ]);
   });
 
+  it('a screen session whose create answer was lost still shows its QR, is paid, and settles', async () => {
+    for (const webhooks of [true, false]) {
+      const r = await simulate({
+        ...vendingOnePenny,
+        pairing: 'screen-qr',
+        createAnswerLost: true,
+        webhooks,
+        dispense: { kind: 'dispensed', value: 2_500 },
+      });
+      holds(r, 'final', 'settled-ledger', 'charge', 'refund-once');
+      settles(r);
+      expect(r.session).toMatchObject({ state: 'completed', dispensedValue: 2_500 });
+      expect(r.session.redirectUrl).toMatch(/^https:\/\/fake-vipps\.test\/QR\//);
+    }
+  });
+
   it('a refund refusal that the next read shows was in fact paid does not stop the next refund', async () => {
     // rf-3 is paid but answered 4010 and the read after it fails; rf-1 is asked; the next read shows rf-3
     // done, and rf-1 must be paid, not refused on rf-3's account.
     const r = await simulate({
       kind: 'self-checkout',
+      pairing: 'callback-qr',
+      createAnswerLost: false,
       saleAmount: 100,
       approval: 'event',
       dispense: { kind: 'dispensed', value: 0 },
