@@ -83,7 +83,13 @@ export function loadCredentialsFile(
       );
     const msns = partnerMsns(partner, problems);
     const credentials = readSet('partner', partner, env, readText, problems, ['msns']);
-    if (credentials) sets.push({ label: 'partner', credentials, msns, partner: true });
+    if (credentials)
+      sets.push({
+        label: 'partner',
+        credentials: { ...credentials, tokenPerMsn: true },
+        msns,
+        partner: true,
+      });
   }
   const seen = new Map<string, string>();
   for (const set of sets)

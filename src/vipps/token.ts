@@ -12,6 +12,11 @@ export interface VippsCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly subscriptionKey: string;
+  /**
+   * Partner keys: the token is asked for with the sales unit's Merchant-Serial-Number (mandatory for partners),
+   * so it is kept per MSN rather than trusted across the partner's sales units.
+   */
+  readonly tokenPerMsn?: boolean;
 }
 
 export interface TokenResponse {

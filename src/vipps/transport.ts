@@ -112,8 +112,17 @@ export class VippsTransport {
     );
   }
 
-  /** The token belongs to the credential set; hashing keeps the subscription key out of map keys and dumps. */
-  private tokenKey(credentials: VippsCredentials): string {
+  /**
+   * The token belongs to the credential set (a partner set's to the set and the call's MSN); hashing keeps the
+   * subscription key out of map keys and dumps.
+   */
+  private tokenKey(credentials: VippsCredentials, msn: string | undefined): string {
+    return credentials.tokenPerMsn
+      ? `${this.setKey(credentials)}:${msn ?? 'partner-wide'}`
+      : this.setKey(credentials);
+  }
+
+  private setKey(credentials: VippsCredentials): string {
     let key = this.tokenKeys.get(credentials);
     if (key === undefined) {
       key = createHash('sha256')
@@ -153,7 +162,7 @@ export class VippsTransport {
           // An unexpected 401 means the cached token went bad (revoked, rotated keys): refetch and retry once.
           reauthorized = true;
           attempts -= 1;
-          this.tokens.invalidate(this.tokenKey(credentials), token);
+          this.tokens.invalidate(this.tokenKey(credentials, req.msn), token);
           continue;
         }
         error = this.failure(req, credentials, result);
@@ -192,7 +201,7 @@ export class VippsTransport {
   ): Promise<string> {
     // The refresh is shared by every caller, so it runs on the transport's own deadline and no caller's
     // signal; a caller whose deadline or signal runs out first only stops waiting for it.
-    const pending = this.tokens.get(this.tokenKey(credentials), () =>
+    const pending = this.tokens.get(this.tokenKey(credentials, req.msn), () =>
       this.execute(accessTokenRequest(credentials, req.msn)),
     );
     const token = await waitAtMost(pending, remainingMs, signal, {

@@ -68,6 +68,18 @@ function problemsOf(fn: () => unknown): readonly string[] {
   throw new Error('expected a CredentialsFileError');
 }
 
+const partnerFile = (): Promise<string> =>
+  file(
+    'partner.yaml',
+    [
+      'partner:',
+      '  clientIdEnv: A_ID',
+      '  clientSecretEnv: A_SECRET',
+      '  subscriptionKeyEnv: A_KEY',
+      `  msns: ["${MSN_B}", ${MSN_C}]`,
+    ].join('\n'),
+  );
+
 describe('VIPPS_CREDENTIALS_FILE', () => {
   it('reads values from environment variable names and file paths, per MSN', async () => {
     const path = await file('two.yaml', twoUnits());
@@ -142,18 +154,6 @@ describe('VIPPS_CREDENTIALS_FILE', () => {
       `salesUnits.${MSN_A}.clientSecretFile: cannot read ${join(dir, 'missing')} (ENOENT)`,
     ]);
   });
-
-  const partnerFile = (): Promise<string> =>
-    file(
-      'partner.yaml',
-      [
-        'partner:',
-        '  clientIdEnv: A_ID',
-        '  clientSecretEnv: A_SECRET',
-        '  subscriptionKeyEnv: A_KEY',
-        `  msns: ["${MSN_B}", ${MSN_C}]`,
-      ].join('\n'),
-    );
 
   it('takes partner keys with their MSN list in production', async () => {
     const [set] = loadCredentialsFile(await partnerFile(), env, 'production');
@@ -251,6 +251,43 @@ describe('the client against the emulator: one credential set and one token cach
         ),
       );
       expect(calls.length).toBe(before);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('partner keys against the emulator: a token per sales unit', () => {
+  it('asks for a token with each MSN it acts for and keeps each for that MSN', async () => {
+    const clock = new FakeClock();
+    const emulator = createEmulator({ clock, approveAfterMs: 0 });
+    const running = await emulator.listen(0);
+    const tokenCalls: { msn: string | null; clientId: string | null }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      if (new URL(String(input)).pathname === '/accesstoken/get')
+        tokenCalls.push({ msn: headers.get('Merchant-Serial-Number'), clientId: headers.get('client_id') });
+      return fetch(input, init);
+    };
+    try {
+      // Partner keys exist only in production; the client is pointed at the emulator all the same.
+      const sets = loadCredentialsFile(await partnerFile(), env, 'production');
+      const client = createVippsClient({
+        env: 'sandbox',
+        baseUrl: running.url,
+        systemName: 'checkin-gateway',
+        systemVersion: '0.1.0',
+        credentialSets: sets,
+        fetch: recording,
+        clock,
+      });
+      for (const msn of [MSN_B, MSN_C, MSN_B, MSN_C])
+        await client.qr.put({ msn, merchantQrId: `lane-${msn}`, locationDescription: `Lane ${msn}` });
+      expect(tokenCalls).toEqual([
+        { msn: MSN_B, clientId: 'client-a' },
+        { msn: MSN_C, clientId: 'client-a' },
+      ]);
+      expect([...emulator.state.qrs.values()].map((q) => q.msn).sort()).toEqual([MSN_B, MSN_C]);
     } finally {
       await emulator.close();
     }
