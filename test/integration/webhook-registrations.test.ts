@@ -3,20 +3,18 @@
 // picks the secrets up without a restart; check-in rotation (delete, then register) with its gap measured;
 // ePayment rotation with no gap; a missing registration detected (metric, /readyz detail, error log).
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli';
 import type { Io } from '../../src/cli/command';
 import { startEmulator, type StartedEmulator } from '../../src/emulator/emulator';
 import type { DeliveryRecord, WebhookRegistration } from '../../src/emulator/state';
-import { createLogger } from '../../src/log';
 import { startGateway, type Gateway } from '../../src/main';
 import { checkinPayload, sendSigned, signedRequest } from '../support/signed-request';
+import { captureLogs, useLanesDir } from '../support/lanes-dir';
 import { loadSandboxConfig } from '../support/sandbox-config';
 import { waitFor } from '../support/wait-for';
 
@@ -33,29 +31,9 @@ const LANES = `lanes:
     controller: { type: log }
 `;
 
-let dir: string;
-let lanesFile: string;
-const running: Array<{ close(): Promise<void> }> = [];
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cg-webhook-registrations-'));
-  lanesFile = path.join(dir, 'lanes.yaml');
-  await writeFile(lanesFile, LANES);
-});
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.close();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function capture() {
-  const stream = new PassThrough();
-  const lines: Array<Record<string, unknown>> = [];
-  stream.on('data', (c: Buffer) => {
-    for (const l of c.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-  });
-  return { logger: createLogger({ stream, level: 'info' }), lines };
-}
+const lanes = useLanesDir('cg-webhook-registrations-', LANES);
+const { running } = lanes;
+const capture = captureLogs;
 
 interface Setup {
   readonly emulator: StartedEmulator;
@@ -69,13 +47,13 @@ interface Setup {
 async function setup(env: Record<string, string> = {}): Promise<Setup> {
   const emulator = await startEmulator({ port: 0, allowHttp: true, approveAfterMs: 20 });
   running.push(emulator);
-  const secretsFile = path.join(await mkdtemp(path.join(dir, 'secrets-')), 'webhook-secrets');
+  const secretsFile = path.join(await mkdtemp(path.join(lanes.dir(), 'secrets-')), 'webhook-secrets');
   // A secret of the operator's: the gateway then leaves the registrations to the operator (no auto-register).
   await writeFile(secretsFile, '# managed by webhooks --apply\nplaceholder-secret-of-no-registration\n', {
     mode: 0o600,
   });
   const { logger, lines } = capture();
-  const config = loadSandboxConfig(lanesFile, {
+  const config = loadSandboxConfig(lanes.lanesFile(), {
     VIPPS_BASE_URL: emulator.url,
     VIPPS_WEBHOOK_SECRETS_FILE: secretsFile,
     INTAKE_FAILED_AUTH_LIMIT_PER_MIN: '1000000',
@@ -92,7 +70,7 @@ async function setup(env: Record<string, string> = {}): Promise<Setup> {
       env: {
         VIPPS_ENV: 'sandbox',
         VIPPS_BASE_URL: emulator.url,
-        LANES_FILE: lanesFile,
+        LANES_FILE: lanes.lanesFile(),
         PUBLIC_WEBHOOK_URL: gateway.publicWebhookUrl.href,
         VIPPS_WEBHOOK_SECRETS_FILE: secretsFile,
       },
@@ -285,7 +263,10 @@ describe('WEBHOOK_PATH behind a prefix-stripping proxy', () => {
     const publicUrl = `http://127.0.0.1:${proxy.port}/edge/webhooks/vipps`;
     const { logger } = capture();
     const gateway = await startGateway(
-      loadSandboxConfig(lanesFile, { PUBLIC_WEBHOOK_URL: publicUrl, WEBHOOK_PATH: '/webhooks/vipps' }),
+      loadSandboxConfig(lanes.lanesFile(), {
+        PUBLIC_WEBHOOK_URL: publicUrl,
+        WEBHOOK_PATH: '/webhooks/vipps',
+      }),
       { role: 'all', logger },
     );
     running.push(gateway);

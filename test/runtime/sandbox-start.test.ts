@@ -1,14 +1,10 @@
 // What the sandbox does at start (issue 13): webhook auto-registration or a warning saying why not, the
 // generated controller key only without CONTROLLER_JWT_KEYS, and the simulated machine only on its lanes.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { startEmulator, type StartedEmulator } from '../../src/emulator/emulator';
-import { createLogger } from '../../src/log';
 import { startGateway, type Gateway, type Role } from '../../src/main';
+import { captureLogs, useLanesDir } from '../support/lanes-dir';
 import { loadSandboxConfig } from '../support/sandbox-config';
 import { waitFor } from '../support/wait-for';
 
@@ -32,33 +28,13 @@ const LANES = `lanes:
     controller: { type: log }
 `;
 
-let dir: string;
-let lanesFile: string;
-const running: Array<{ close(): Promise<void> }> = [];
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cg-sandbox-start-'));
-  lanesFile = path.join(dir, 'lanes.yaml');
-  await writeFile(lanesFile, LANES);
-});
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.close();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function capture() {
-  const stream = new PassThrough();
-  const lines: Array<Record<string, unknown>> = [];
-  stream.on('data', (c: Buffer) => {
-    for (const l of c.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-  });
-  return { logger: createLogger({ stream, level: 'info' }), lines };
-}
+const lanes = useLanesDir('cg-sandbox-start-', LANES);
+const { running } = lanes;
+const capture = captureLogs;
 
 async function start(env: Record<string, string>, role: Role = 'all') {
   const { logger, lines } = capture();
-  const config = loadSandboxConfig(lanesFile, env);
+  const config = loadSandboxConfig(lanes.lanesFile(), env);
   const gateway: Gateway = await startGateway(config, { role, logger, sandbox: { controllerAfterMs: 10 } });
   running.push(gateway);
   return { gateway, lines };
@@ -197,7 +173,7 @@ describe('simulated lanes outside the sandbox', () => {
       PUBLIC_WEBHOOK_URL: 'https://pay.example.com/webhooks/vipps',
       DATA_DIR: 'memory://',
       PORT: '0',
-      LANES_FILE: lanesFile,
+      LANES_FILE: lanes.lanesFile(),
     });
     await expect(startGateway(config, { role: 'serve', logger: capture().logger })).rejects.toThrow(
       /lane "vend-sim" \(#1\): controller\.type: controller type simulated .* works only with VIPPS_ENV=sandbox/,

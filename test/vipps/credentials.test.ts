@@ -192,6 +192,24 @@ describe('VIPPS_CREDENTIALS_FILE', () => {
   });
 });
 
+/** The Vipps client with these credential sets, talking to an emulator through `fetch`. */
+function emulatorClient(
+  baseUrl: string,
+  credentialSets: ReturnType<typeof loadCredentialsFile>,
+  fetchFn: typeof fetch,
+  clock: FakeClock,
+) {
+  return createVippsClient({
+    env: 'sandbox',
+    baseUrl,
+    systemName: 'checkin-gateway',
+    systemVersion: '0.1.0',
+    credentialSets,
+    fetch: fetchFn,
+    clock,
+  });
+}
+
 describe('the client against the emulator: one credential set and one token cache per MSN', () => {
   it('fetches one token per set, and every call carries its MSN and that MSN’s keys', async () => {
     const clock = new FakeClock();
@@ -212,15 +230,7 @@ describe('the client against the emulator: one credential set and one token cach
     };
     try {
       const sets = loadCredentialsFile(await file('client.yaml', twoUnits()), env, 'sandbox');
-      const client = createVippsClient({
-        env: 'sandbox',
-        baseUrl: running.url,
-        systemName: 'checkin-gateway',
-        systemVersion: '0.1.0',
-        credentialSets: sets,
-        fetch: recording,
-        clock,
-      });
+      const client = emulatorClient(running.url, sets, recording, clock);
       for (const msn of [MSN_A, MSN_B, MSN_A, MSN_B])
         await client.qr.put({ msn, merchantQrId: `lane-${msn}`, locationDescription: `Lane ${msn}` });
 
@@ -272,15 +282,7 @@ describe('partner keys against the emulator: a token per sales unit', () => {
     try {
       // Partner keys exist only in production; the client is pointed at the emulator all the same.
       const sets = loadCredentialsFile(await partnerFile(), env, 'production');
-      const client = createVippsClient({
-        env: 'sandbox',
-        baseUrl: running.url,
-        systemName: 'checkin-gateway',
-        systemVersion: '0.1.0',
-        credentialSets: sets,
-        fetch: recording,
-        clock,
-      });
+      const client = emulatorClient(running.url, sets, recording, clock);
       for (const msn of [MSN_B, MSN_C, MSN_B, MSN_C])
         await client.qr.put({ msn, merchantQrId: `lane-${msn}`, locationDescription: `Lane ${msn}` });
       expect(tokenCalls).toEqual([
