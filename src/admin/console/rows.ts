@@ -26,6 +26,20 @@ function channelCell(l: LaneSummary): SafeHtml {
     <br /><span class="muted">last delivered ${c.lastDeliveredAt ? when(c.lastDeliveredAt) : 'never'}</span>`;
 }
 
+/** A table body's rows, or one row saying there are none, spanning the table's `columns`. */
+export function rowsOr<T>(
+  items: readonly T[],
+  row: (item: T) => SafeHtml,
+  columns: number,
+  none: string,
+): SafeHtml | SafeHtml[] {
+  return items.length === 0
+    ? html`<tr class="empty">
+        <td colspan="${columns}">${none}</td>
+      </tr>`
+    : items.map(row);
+}
+
 export function laneRow(l: LaneSummary): SafeHtml {
   const cur = l.currentSession;
   const last = l.lastOutcome;
@@ -92,21 +106,18 @@ function detailText(detail: TimelineEntry['detail']): string {
 /** A session's timeline as one tbody (the live feed replaces it whole). */
 export function timelineBody(sessionId: string, entries: readonly TimelineEntry[]): SafeHtml {
   return html`<tbody id="${rowId('timeline', sessionId)}">
-    ${
-      entries.length === 0
-        ? html`<tr class="empty">
-            <td colspan="4">No steps recorded.</td>
-          </tr>`
-        : entries.map(
-            (e) =>
-              html`<tr>
-                <td>${when(e.at)}</td>
-                <td>${e.source}</td>
-                <td>${e.what}</td>
-                <td>${detailText(e.detail)}</td>
-              </tr>`,
-          )
-    }
+    ${rowsOr(
+      entries,
+      (e) =>
+        html`<tr>
+          <td>${when(e.at)}</td>
+          <td>${e.source}</td>
+          <td>${e.what}</td>
+          <td>${detailText(e.detail)}</td>
+        </tr>`,
+      4,
+      'No steps recorded.',
+    )}
   </tbody>`;
 }
 

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { pageHandler, type ConsoleContext } from '../context';
 import { link, when } from '../format';
 import { html } from '../html';
+import { rowsOr } from '../rows';
 import { formText } from '../params';
 
 export function auditPage(ctx: ConsoleContext): Router {
@@ -30,25 +31,22 @@ export function auditPage(ctx: ConsoleContext): Router {
               </tr>
             </thead>
             <tbody>
-              ${
-                result.entries.length === 0
-                  ? html`<tr class="empty">
-                      <td colspan="6">Nothing audited yet.</td>
-                    </tr>`
-                  : result.entries.map(
-                      (e) =>
-                        html`<tr>
-                          <td>${when(e.at)}</td>
-                          <td>${e.operator}</td>
-                          <td>${e.action}</td>
-                          <td>${e.target ?? '—'}</td>
-                          <td>${e.outcome}</td>
-                          <td>
-                            <code>${Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}</code>
-                          </td>
-                        </tr>`,
-                    )
-              }
+              ${rowsOr(
+                result.entries,
+                (e) =>
+                  html`<tr>
+                    <td>${when(e.at)}</td>
+                    <td>${e.operator}</td>
+                    <td>${e.action}</td>
+                    <td>${e.target ?? '—'}</td>
+                    <td>${e.outcome}</td>
+                    <td>
+                      <code>${Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}</code>
+                    </td>
+                  </tr>`,
+                6,
+                'Nothing audited yet.',
+              )}
             </tbody>
           </table>
           ${result.nextBefore ? html`<p><a href="${link('/console/audit', { before: result.nextBefore })}">Older entries →</a></p>` : ''}`,

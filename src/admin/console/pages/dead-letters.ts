@@ -18,6 +18,7 @@ import { pageHandler, type ConsoleContext, type ConsoleDeadLetters, type Rendere
 import { badge, link, when } from '../format';
 import { consoleSession, requireCsrf } from '../guard';
 import { html } from '../html';
+import { rowsOr } from '../rows';
 import { csrfField } from '../layout';
 import { formOneOf, formText } from '../params';
 
@@ -122,13 +123,7 @@ function listPage(dl: ConsoleDeadLetters) {
               ${HEADINGS}
             </thead>
             <tbody>
-              ${
-                rows.length === 0
-                  ? html`<tr class="empty">
-                      <td colspan="8">No dead letters.</td>
-                    </tr>`
-                  : rows.map((d) => letterRow(d, true))
-              }
+              ${rowsOr(rows, (d) => letterRow(d, true), 8, 'No dead letters.')}
             </tbody>
           </table>
           ${

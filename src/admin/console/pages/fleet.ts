@@ -6,7 +6,7 @@ import type { LaneState } from '../../types';
 import { pageHandler, type ConsoleContext } from '../context';
 import { link, pager } from '../format';
 import { html } from '../html';
-import { LANE_HEADINGS, laneRow } from '../rows';
+import { LANE_HEADINGS, laneRow, rowsOr } from '../rows';
 
 const STATES: readonly LaneState[] = ['idle', 'busy', 'disabled'];
 const PAGE_SIZES = [25, 50, 100, 250, 500];
@@ -60,13 +60,7 @@ export function fleetPage(ctx: ConsoleContext): Router {
               ${LANE_HEADINGS}
             </thead>
             <tbody id="lanes">
-              ${
-                result.items.length === 0
-                  ? html`<tr class="empty">
-                      <td colspan="7">No lane matches.</td>
-                    </tr>`
-                  : result.items.map(laneRow)
-              }
+              ${rowsOr(result.items, laneRow, 7, 'No lane matches.')}
             </tbody>
           </table>
           ${pages}`,

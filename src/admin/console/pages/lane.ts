@@ -6,7 +6,7 @@ import { notFound, pageHandler, type ConsoleContext } from '../context';
 import { ageText, badge, link, money, rowId, when } from '../format';
 import { html, type SafeHtml } from '../html';
 import { formText } from '../params';
-import { SESSION_HEADINGS, sessionRow, timelineTable } from '../rows';
+import { SESSION_HEADINGS, rowsOr, sessionRow, timelineTable } from '../rows';
 
 /** Timelines shown on the lane page (each is a few small reads). */
 const TIMELINES = 5;
@@ -73,13 +73,7 @@ export function lanePage(ctx: ConsoleContext): Router {
               ${SESSION_HEADINGS}
             </thead>
             <tbody id="${rowId('lanesessions', id)}">
-              ${
-                sessions.items.length === 0
-                  ? html`<tr class="empty">
-                      <td colspan="6">No sessions yet.</td>
-                    </tr>`
-                  : sessions.items.map(sessionRow)
-              }
+              ${rowsOr(sessions.items, sessionRow, 6, 'No sessions yet.')}
             </tbody>
           </table>
           ${more ? html`<p><a href="${link(`/console/lanes/${encodeURIComponent(id)}`, { cursor: more })}">Older sessions →</a></p>` : ''}

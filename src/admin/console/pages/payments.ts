@@ -13,7 +13,7 @@ import { consoleSession, requireCsrf } from '../guard';
 import { html, type SafeHtml } from '../html';
 import { csrfField } from '../layout';
 import { formText } from '../params';
-import { timelineTable } from '../rows';
+import { rowsOr, timelineTable } from '../rows';
 
 const PAYMENT_HEADINGS = html`<tr>
   <th scope="col">Reference</th>
@@ -106,13 +106,7 @@ export function paymentsPages(ctx: ConsoleContext): Router {
               ${PAYMENT_HEADINGS}
             </thead>
             <tbody>
-              ${
-                rows.length === 0
-                  ? html`<tr class="empty">
-                      <td colspan="8">No payments.</td>
-                    </tr>`
-                  : rows.map(paymentRow)
-              }
+              ${rowsOr(rows, paymentRow, 8, 'No payments.')}
             </tbody>
           </table>`,
       };

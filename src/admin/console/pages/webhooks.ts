@@ -6,6 +6,7 @@ import { pageHandler, type ConsoleContext } from '../context';
 import { badge, pager, when } from '../format';
 import { formCount } from '../params';
 import { html } from '../html';
+import { rowsOr } from '../rows';
 
 export function webhooksPage(ctx: ConsoleContext): Router {
   const router = Router();
@@ -41,23 +42,20 @@ export function webhooksPage(ctx: ConsoleContext): Router {
               </tr>
             </thead>
             <tbody>
-              ${
-                (h.registrations ?? []).length === 0
-                  ? html`<tr class="empty">
-                      <td colspan="4">None.</td>
-                    </tr>`
-                  : (h.registrations ?? []).map(
-                      (r) =>
-                        html`<tr>
-                          <td><code>${r.id}</code></td>
-                          <td><code>${r.url}</code></td>
-                          <td>${r.events.join(', ')}</td>
-                          <td>
-                            ${r.urlMatches ? badge('ok', 'this gateway') : badge('degraded', 'other URL')}${r.missingEvents.length ? html` ${badge('bad', `missing ${r.missingEvents.join(', ')}`)}` : ''}
-                          </td>
-                        </tr>`,
-                    )
-              }
+              ${rowsOr(
+                h.registrations ?? [],
+                (r) =>
+                  html`<tr>
+                    <td><code>${r.id}</code></td>
+                    <td><code>${r.url}</code></td>
+                    <td>${r.events.join(', ')}</td>
+                    <td>
+                      ${r.urlMatches ? badge('ok', 'this gateway') : badge('degraded', 'other URL')}${r.missingEvents.length ? html` ${badge('bad', `missing ${r.missingEvents.join(', ')}`)}` : ''}
+                    </td>
+                  </tr>`,
+                4,
+                'None.',
+              )}
             </tbody>
           </table>
           <h2 id="fail-heading">Verification failures since start</h2>
@@ -69,19 +67,16 @@ export function webhooksPage(ctx: ConsoleContext): Router {
               </tr>
             </thead>
             <tbody>
-              ${
-                failures.length === 0
-                  ? html`<tr class="empty">
-                      <td colspan="2">None.</td>
-                    </tr>`
-                  : failures.map(
-                      ([code, n]) =>
-                        html`<tr>
-                          <td><code>${code}</code></td>
-                          <td class="num">${n}</td>
-                        </tr>`,
-                    )
-              }
+              ${rowsOr(
+                failures,
+                ([code, n]) =>
+                  html`<tr>
+                    <td><code>${code}</code></td>
+                    <td class="num">${n}</td>
+                  </tr>`,
+                2,
+                'None.',
+              )}
             </tbody>
           </table>
           <h2 id="config-heading">Configuration</h2>
