@@ -95,6 +95,8 @@ export interface Config {
   readonly queue: 'postgres' | 'sqs';
   readonly store: 'pglite' | 'postgres';
   readonly databaseUrl: string | undefined;
+  /** DATABASE_POOL_MAX: connections one process may hold to the Postgres server (STORE=postgres). */
+  readonly databasePoolMax: number;
   readonly sqs: {
     readonly intakeQueueUrl: string | undefined;
     readonly dlqUrl: string | undefined;
@@ -295,6 +297,7 @@ function readConfig(env: Env, options: LoadConfigOptions): Config {
     queue,
     store,
     databaseUrl: databaseUrl?.href,
+    databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
     sqs: {
       ...sqsUrls,
       region: str(env, 'AWS_REGION', 'eu-north-1'),

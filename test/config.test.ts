@@ -17,6 +17,11 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c.vipps)).toBe(true);
   });
 
+  it('sizes the Postgres pool by DATABASE_POOL_MAX, 10 by default', () => {
+    expect(loadConfig({}).databasePoolMax).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_MAX: '1' }).databasePoolMax).toBe(1);
+  });
+
   it('splits VIPPS_WEBHOOK_SECRETS on commas for rotation', () => {
     expect(loadConfig({ VIPPS_WEBHOOK_SECRETS: 'old-secret, new-secret' }).webhookSecrets).toEqual([
       'old-secret',
@@ -31,6 +36,10 @@ describe('loadConfig', () => {
     [{ PUBLIC_WEBHOOK_URL: 'not a url' }, 'PUBLIC_WEBHOOK_URL is invalid: expected an absolute URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL is invalid: expected one of error | warn | info | http | debug'],
     [{ VIPPS_ENV: 'staging' }, 'VIPPS_ENV is invalid: expected one of sandbox | test | production'],
+    [
+      { DATABASE_POOL_MAX: '0' },
+      'DATABASE_POOL_MAX is invalid: expected an integer between 1 and 1000, got "0"',
+    ],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

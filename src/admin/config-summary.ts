@@ -76,6 +76,7 @@ export function configSummary(c: Config): ConfigSetting[] {
     plain('QUEUE', c.queue),
     plain('STORE', c.store),
     { name: 'DATABASE_URL', value: maskedUrl(c.databaseUrl), secret: true },
+    plain('DATABASE_POOL_MAX', c.databasePoolMax),
     plain('SQS_INTAKE_QUEUE_URL', c.sqs.intakeQueueUrl),
     plain('SQS_DLQ_URL', c.sqs.dlqUrl),
     plain('SQS_TIMER_QUEUE_URL', c.sqs.timerQueueUrl),

@@ -28,7 +28,10 @@ export async function openAdapters(config: Config, clock: Clock, logger: Logger)
     store: config.store,
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
-    postgres: { onConnectionError: (err) => logger.warn('database connection error', { err }) },
+    postgres: {
+      max: config.databasePoolMax,
+      onConnectionError: (err) => logger.warn('database connection error', { err }),
+    },
   });
   const dbCheck: ReadinessCheck = {
     name: 'database',

@@ -63,7 +63,8 @@ describe('aws profile: intake with the database down', () => {
         vippsBaseUrl: 'http://127.0.0.1:9',
         publicWebhookUrl: PUBLIC_URL.href,
         webhookSecret: SECRET,
-        extra: { CONTROLLER_JWT_KEYS: `hs256:${JWT_SECRET}` },
+        // The PGlite socket server serves one connection at a time: a second one is reset.
+        extra: { CONTROLLER_JWT_KEYS: `hs256:${JWT_SECRET}`, DATABASE_POOL_MAX: '1' },
       }),
     );
   }, 60_000);
