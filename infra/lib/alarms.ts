@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LANE_BEHIND_METRIC, METRIC_NAMESPACE } from './log-metrics';
 
 export interface AlarmsProps {
   readonly intake: sqs.IQueue;
@@ -173,6 +174,21 @@ export class Alarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+    // The same condition per lane: a Metrics Insights query over the per-lane lines' metric, one contributor
+    // per lane, so the alarm's state names the lanes. A lane that caught up logs no line: not breaching.
+    this.add('LaneMessagesUndeliveredByLane', {
+      alarmDescription: `Lane messages have waited more than ${props.laneMessageAgeAlarmS} s for these lanes' controllers (the alarm's contributors, by LaneId). \`checkin-gateway lanes status\`, \`outbox list\`, then fix the channel and \`outbox retry <lane>\`.`,
+      metric: new cloudwatch.MathExpression({
+        expression:
+          `SELECT MAX(${LANE_BEHIND_METRIC}) FROM SCHEMA("${METRIC_NAMESPACE}", LaneId) ` +
+          'GROUP BY LaneId ORDER BY MAX() DESC',
+        period: Duration.minutes(5),
+        label: 'Oldest undelivered lane message, by lane',
+      }),
+      threshold: props.laneMessageAgeAlarmS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
     });
   }
 

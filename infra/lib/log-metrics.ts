@@ -26,6 +26,13 @@ export const NEEDS_ATTENTION_EVENT = 'settlement-needs-attention';
  *    "oldestLaneId":<id|null>,"behindLaneIds":[…]}
  */
 export const OUTBOX_BACKLOG_EVENT = 'outbox-backlog';
+/**
+ * Then one line per lane behind (at most 100, most behind first):
+ *   {"level":"warn","message":"lane messages behind","event":"lane-messages-behind","laneId":<id>,"oldestUndeliveredS":<n>,"pending":<n>}
+ * counted as a metric with a LaneId dimension, which the per-lane alarm queries with Metrics Insights.
+ */
+export const LANE_BEHIND_EVENT = 'lane-messages-behind';
+export const LANE_BEHIND_METRIC = 'LaneMessageOldestUndeliveredByLaneSeconds';
 
 export interface LogMetricsProps {
   readonly serveLogs: logs.ILogGroup;
@@ -108,5 +115,15 @@ export class LogMetrics extends Construct {
       unit: cloudwatch.Unit.SECONDS,
     });
     this.laneMessageOldestUndelivered = undelivered.metric({ statistic: 'Maximum' });
+    // One time series per lane behind; lanes come and go with the lanes file, so the alarm queries them all.
+    new logs.MetricFilter(this, 'LaneMessagesBehind', {
+      logGroup: props.workLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.event', '=', LANE_BEHIND_EVENT),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: LANE_BEHIND_METRIC,
+      metricValue: '$.oldestUndeliveredS',
+      dimensions: { LaneId: '$.laneId' },
+      unit: cloudwatch.Unit.SECONDS,
+    });
   }
 }

@@ -1,7 +1,10 @@
 // The admin API in the AWS profile: the serve tasks listen on ADMIN_PORT 8081 on all interfaces, behind a
 // security group of its own that admits only the admin-client group (never the load balancer, never the
 // internet); OPERATOR_TOKENS comes from its own secret with a closed placeholder; and an alarm fires when a
-// lane message waits for its controller past laneMessageAgeAlarmS, from the worker's `outbox backlog` line.
+// lane message waits for its controller past laneMessageAgeAlarmS, from the worker's `outbox backlog` line, and
+// per lane from its `lane messages behind` lines.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { onlyResource, synthStack } from './support/synth';
 
@@ -107,5 +110,45 @@ describe('the admin API on AWS', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'ignore',
     });
+  });
+
+  it('alarms per lane from the per-lane lines, through a Metrics Insights query grouped by LaneId', () => {
+    const filter = onlyResource(template, 'AWS::Logs::MetricFilter', (p) =>
+      JSON.stringify(p.MetricTransformations).includes('LaneMessageOldestUndeliveredByLaneSeconds'),
+    );
+    expect(filter.FilterPattern).toBe('{ $.event = "lane-messages-behind" }');
+    expect(filter.MetricTransformations).toEqual([
+      expect.objectContaining({
+        MetricNamespace: 'CheckinGateway',
+        MetricValue: '$.oldestUndeliveredS',
+        Dimensions: [{ Key: 'LaneId', Value: '$.laneId' }],
+      }),
+    ]);
+    expect(filter.LogGroupName).toEqual({ Ref: expect.stringMatching(/^ServicesWorkTaskLogs/) });
+    const alarm = onlyResource(
+      template,
+      'AWS::CloudWatch::Alarm',
+      (p) => p.AlarmName === 'checkin-gateway-LaneMessagesUndeliveredByLane',
+    );
+    expect(alarm).toMatchObject({
+      Threshold: 600,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      Metrics: [
+        {
+          Expression:
+            'SELECT MAX(LaneMessageOldestUndeliveredByLaneSeconds) FROM SCHEMA("CheckinGateway", LaneId) GROUP BY LaneId ORDER BY MAX() DESC',
+          Period: 300,
+          ReturnData: true,
+        },
+      ],
+    });
+    expect(alarm.AlarmActions).toHaveLength(1);
+    // The app writes the line this filter reads: the same event name and fields (src/admin/outbox-backlog-log.ts).
+    const app = fs.readFileSync(path.join(__dirname, '../../src/admin/outbox-backlog-log.ts'), 'utf8');
+    expect(app).toContain("export const LANE_BEHIND_EVENT = 'lane-messages-behind';");
+    expect(app).toMatch(/logger\.warn\('lane messages behind', \{ event: LANE_BEHIND_EVENT, \.\.\.lane \}\)/);
+    expect(app).toMatch(/readonly laneId: string;\s*readonly oldestUndeliveredS: number;/);
   });
 });

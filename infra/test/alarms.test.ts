@@ -234,7 +234,7 @@ describe('alarms', () => {
         'checkin-gateway-',
       ),
     ) as { Properties: AlarmProps }[];
-    expect(named).toHaveLength(10);
+    expect(named).toHaveLength(11);
     for (const a of named) expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
     const topic = onlyResource(template, 'AWS::SNS::Topic');
     expect(topic.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AlarmsTopicKey/), 'Arn'] });

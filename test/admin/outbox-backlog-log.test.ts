@@ -1,5 +1,11 @@
 // The `outbox backlog` line's numbers (what the AWS alarm for undelivered lane messages reads).
-import { readOutboxBacklog } from '../../src/admin/outbox-backlog-log';
+import {
+  logOutboxBacklogEvery,
+  readLanesBehind,
+  readOutboxBacklog,
+} from '../../src/admin/outbox-backlog-log';
+import { FakeClock } from '../../src/clock';
+import { captureLogs } from '../support/lanes-dir';
 import type { Database } from '../../src/store/sql';
 import { useTestDatabase } from '../support/use-test-database';
 
@@ -56,5 +62,60 @@ describe('readOutboxBacklog', () => {
     expect(backlog.lanesBehind).toBe(12);
     expect(backlog.oldestLaneId).toBe('lane-11');
     expect(backlog.behindLaneIds).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2].map((i) => `lane-${i}`));
+  });
+
+  it('lists each lane behind with its oldest age and pending count, most behind first, at most the limit', async () => {
+    await message('a1', 'a', 300, 'pending');
+    await message('a2', 'a', 10, 'pending');
+    await message('b1', 'b', 61, 'pending');
+    await message('c1', 'c', 30, 'pending');
+    await message('d1', 'd', 4000, 'delivered');
+    expect(await readLanesBehind(db, NOW, 60)).toEqual([
+      { laneId: 'a', oldestUndeliveredS: 300, pending: 2 },
+      { laneId: 'b', oldestUndeliveredS: 61, pending: 1 },
+    ]);
+    expect(await readLanesBehind(db, NOW, 60, 1)).toEqual([
+      { laneId: 'a', oldestUndeliveredS: 300, pending: 2 },
+    ]);
+  });
+
+  it('logs the backlog line, then one warn line per lane behind (none when no lane is)', async () => {
+    const clock = new FakeClock(NOW.getTime());
+    const run = async () => {
+      const { logger, lines } = captureLogs();
+      const repeating = logOutboxBacklogEvery(60_000, { db, clock, logger, behindAfterS: 60 });
+      repeating.start();
+      await repeating.stop(); // the first pass runs at start; stop waits for it
+      return lines.map(({ level, message, event, laneId, oldestUndeliveredS }) => ({
+        level,
+        message,
+        event,
+        ...(laneId === undefined ? {} : { laneId }),
+        oldestUndeliveredS,
+      }));
+    };
+    await message('c1', 'c', 30, 'pending');
+    expect(await run()).toEqual([
+      { level: 'info', message: 'outbox backlog', event: 'outbox-backlog', oldestUndeliveredS: 30 },
+    ]);
+    await message('a1', 'a', 300, 'pending');
+    await message('b1', 'b', 61, 'pending');
+    expect(await run()).toEqual([
+      { level: 'info', message: 'outbox backlog', event: 'outbox-backlog', oldestUndeliveredS: 300 },
+      {
+        level: 'warn',
+        message: 'lane messages behind',
+        event: 'lane-messages-behind',
+        laneId: 'a',
+        oldestUndeliveredS: 300,
+      },
+      {
+        level: 'warn',
+        message: 'lane messages behind',
+        event: 'lane-messages-behind',
+        laneId: 'b',
+        oldestUndeliveredS: 61,
+      },
+    ]);
   });
 });
