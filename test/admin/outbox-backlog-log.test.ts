@@ -29,6 +29,15 @@ describe('readOutboxBacklog', () => {
     );
   }
 
+  /** a: 300 s and 10 s pending; b: 61 s; c: 30 s; d: delivered. Behind after 60 s: a and b. */
+  async function fourLanes() {
+    await message('a1', 'a', 300, 'pending');
+    await message('a2', 'a', 10, 'pending');
+    await message('b1', 'b', 61, 'pending');
+    await message('c1', 'c', 30, 'pending');
+    await message('d1', 'd', 4000, 'delivered');
+  }
+
   it('is all zeros with nothing pending', async () => {
     await message('m1', 'a', 500, 'delivered');
     await message('m2', 'b', 900, 'failed');
@@ -42,11 +51,7 @@ describe('readOutboxBacklog', () => {
   });
 
   it('gives the oldest pending age, the lanes behind the threshold and the pending count', async () => {
-    await message('a1', 'a', 300, 'pending');
-    await message('a2', 'a', 10, 'pending');
-    await message('b1', 'b', 61, 'pending');
-    await message('c1', 'c', 30, 'pending');
-    await message('d1', 'd', 4000, 'delivered');
+    await fourLanes();
     expect(await readOutboxBacklog(db, NOW, 60)).toEqual({
       oldestUndeliveredS: 300,
       lanesBehind: 2,
@@ -65,11 +70,7 @@ describe('readOutboxBacklog', () => {
   });
 
   it('lists each lane behind with its oldest age and pending count, most behind first, at most the limit', async () => {
-    await message('a1', 'a', 300, 'pending');
-    await message('a2', 'a', 10, 'pending');
-    await message('b1', 'b', 61, 'pending');
-    await message('c1', 'c', 30, 'pending');
-    await message('d1', 'd', 4000, 'delivered');
+    await fourLanes();
     expect(await readLanesBehind(db, NOW, 60)).toEqual([
       { laneId: 'a', oldestUndeliveredS: 300, pending: 2 },
       { laneId: 'b', oldestUndeliveredS: 61, pending: 1 },
