@@ -4,6 +4,7 @@ import express, { Router } from 'express';
 import { sendProblem } from '../http/problem';
 import { operatorOf } from './auth';
 import { MintError, parseTtl } from './controller-token';
+import { jsonBody, refuseInvalidBody } from './invalid-body';
 import type { AdminServices } from './services';
 
 const DEFAULT_TTL = '1h';
@@ -11,11 +12,7 @@ const DEFAULT_TTL = '1h';
 export function controllersRoutes(services: AdminServices): Router {
   const router = Router();
   router.post('/admin/v1/controllers/token', express.json({ limit: '4kb' }), async (req, res) => {
-    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
-      string,
-      unknown
-    >;
-    const { lane, ttl, key } = body;
+    const { lane, ttl, key } = jsonBody(req);
     const ttlS = typeof ttl === 'number' ? ttl : parseTtl(typeof ttl === 'string' ? ttl : DEFAULT_TTL);
     const errors: string[] = [];
     if (typeof lane !== 'string' || lane === '') errors.push('lane must be a lane id');
@@ -24,21 +21,8 @@ export function controllersRoutes(services: AdminServices): Router {
       errors.push('key must be a 1-based CONTROLLER_JWT_KEYS entry number');
     const operator = operatorOf(res);
     const target = typeof lane === 'string' ? lane : null;
-    if (errors.length > 0) {
-      await services.audit({
-        operator,
-        action: 'controller.token',
-        target,
-        outcome: 'invalid',
-        detail: { errors },
-      });
-      return sendProblem(res, {
-        status: 422,
-        code: 'invalid_body',
-        title: 'The request body is invalid',
-        detail: errors.join('; '),
-      });
-    }
+    if (errors.length > 0)
+      return refuseInvalidBody(res, services.audit, { operator, action: 'controller.token', target }, errors);
     try {
       const minted = services.mintControllerToken({
         laneId: lane as string,

@@ -7,6 +7,7 @@ import { REFUND_ID_PATTERN } from '../settlement/refund-request';
 import type { SettlementFilter } from '../store/settlements-repo';
 import type { AuditEntry } from '../admin/audit';
 import { operatorOf } from '../admin/auth';
+import { jsonBody, refuseInvalidBody } from '../admin/invalid-body';
 import { count, instant, QueryError, text, withQuery } from '../admin/query-params';
 import { answerRefund } from './refund-answer';
 import { sendProblem } from './problem';
@@ -96,11 +97,7 @@ export function adminPaymentsRouter(payments: PaymentsApi, options: AdminPayment
     express.json({ limit: '4kb' }),
     guarded(async (req, res) => {
       const reference = String(req.params['reference']);
-      const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
-        string,
-        unknown
-      >;
-      const { amount, reason, refundId, operator } = body;
+      const { amount, reason, refundId, operator } = jsonBody(req);
       const errors: string[] = [];
       if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0)
         errors.push('amount must be a positive integer of minor units');
@@ -109,19 +106,8 @@ export function adminPaymentsRouter(payments: PaymentsApi, options: AdminPayment
       if (reason !== undefined && reason !== null && (typeof reason !== 'string' || reason.length > 200))
         errors.push('reason must be a string of at most 200 characters');
       if (errors.length > 0) {
-        await audit({
-          operator: operatorOf(res),
-          action: 'payment.refund',
-          target: reference,
-          outcome: 'invalid',
-          detail: { errors },
-        });
-        return sendProblem(res, {
-          status: 422,
-          code: 'invalid_body',
-          title: 'The request body is invalid',
-          detail: errors.join('; '),
-        });
+        const entry = { operator: operatorOf(res), action: 'payment.refund', target: reference };
+        return refuseInvalidBody(res, audit, entry, errors);
       }
       // The token's label names who asked; the CLI's `operator` body field is kept as a note of the client.
       const label = operatorOf(res);

@@ -173,6 +173,33 @@ describe('the admin listener', () => {
     ]);
   });
 
+  it('refuses a bad token request with 422 invalid_body, audited as invalid, and mints nothing', async () => {
+    const res = await fetch(`${adminUrl()}/admin/v1/controllers/token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ lane: '', ttl: 'soon', key: 0 }),
+    });
+    expect(res.status).toBe(422);
+    const errors = [
+      'lane must be a lane id',
+      'ttl must be seconds or e.g. 1h, 30m, 45s',
+      'key must be a 1-based CONTROLLER_JWT_KEYS entry number',
+    ];
+    expect(await res.json()).toEqual({
+      type: 'https://checkin-gateway.dev/problems/invalid_body',
+      title: 'The request body is invalid',
+      status: 422,
+      code: 'invalid_body',
+      detail: errors.join('; '),
+    });
+    const audit = (await (await get('/admin/v1/audit?limit=1', ALICE)).json()) as {
+      entries: { operator: string; action: string; target: string; outcome: string; detail: unknown }[];
+    };
+    expect(audit.entries.map((e) => [e.operator, e.action, e.target, e.outcome, e.detail])).toEqual([
+      ['alice', 'controller.token', '', 'invalid', { errors }],
+    ]);
+  });
+
   it('is not reachable on the public port, not even with a valid token', async () => {
     for (const p of ['/admin/v1/lanes', '/admin/queue/stats', '/admin/payments', '/admin/v1/config']) {
       const res = await fetch(`${e2e.gateway.url}${p}`, { headers: { authorization: `Bearer ${ALICE}` } });

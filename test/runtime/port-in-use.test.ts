@@ -1,27 +1,14 @@
 // EADDRINUSE names the variable to change (issue 13): PORT for the gateway's server, EMULATOR_PORT (or
 // --port) for the emulator, embedded or standalone. Each test holds a port of its own (port 0 = any free one).
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config';
 import { runEmulatorCommand } from '../../src/emulator/standalone';
 import { silentLogger } from '../../src/log';
 import { startGateway } from '../../src/main';
 import { bindServer } from '../../src/runtime/http-server';
 import { PortInUseError } from '../../src/runtime/port-in-use';
+import { useHeldPort } from '../support/held-port';
 
-let holder: Server;
-let held: number;
-beforeEach(async () => {
-  holder = createServer();
-  holder.listen(0, '127.0.0.1');
-  await once(holder, 'listening');
-  held = (holder.address() as AddressInfo).port;
-});
-afterEach(async () => {
-  holder.close();
-  await once(holder, 'close');
-});
+const heldPort = useHeldPort();
 
 const inUse = (variable: string, port: number) =>
   `${variable}=${port}: 127.0.0.1:${port} is already in use (another checkin-gateway or sandbox running?); ` +
@@ -29,31 +16,31 @@ const inUse = (variable: string, port: number) =>
 
 describe('a port already in use', () => {
   it('names PORT when the gateway server cannot bind', async () => {
-    const err = await bindServer(held, '127.0.0.1').then(
+    const err = await bindServer(heldPort(), '127.0.0.1').then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(PortInUseError);
-    expect((err as PortInUseError).message).toBe(inUse('PORT', held));
+    expect((err as PortInUseError).message).toBe(inUse('PORT', heldPort()));
     expect((err as PortInUseError).code).toBe('EADDRINUSE');
   });
 
   it('names EMULATOR_PORT when the standalone emulator takes its default port from it', async () => {
     await expect(
-      runEmulatorCommand([], { defaultPort: held, logger: silentLogger(), handleSignals: false }),
-    ).rejects.toThrow(inUse('EMULATOR_PORT', held));
+      runEmulatorCommand([], { defaultPort: heldPort(), logger: silentLogger(), handleSignals: false }),
+    ).rejects.toThrow(inUse('EMULATOR_PORT', heldPort()));
   });
 
   it('names --port when the standalone emulator was given the port as a flag', async () => {
     await expect(
-      runEmulatorCommand(['--port', String(held)], { logger: silentLogger(), handleSignals: false }),
-    ).rejects.toThrow(inUse('--port', held));
+      runEmulatorCommand(['--port', String(heldPort())], { logger: silentLogger(), handleSignals: false }),
+    ).rejects.toThrow(inUse('--port', heldPort()));
   });
 
   it('names EMULATOR_PORT when the sandbox gateway cannot start its embedded emulator', async () => {
-    const config = loadConfig({ DATA_DIR: 'memory://', PORT: '0', EMULATOR_PORT: String(held) });
+    const config = loadConfig({ DATA_DIR: 'memory://', PORT: '0', EMULATOR_PORT: String(heldPort()) });
     await expect(startGateway(config, { role: 'all', logger: silentLogger() })).rejects.toThrow(
-      inUse('EMULATOR_PORT', held),
+      inUse('EMULATOR_PORT', heldPort()),
     );
     // Opening and migrating the in-memory store comes first and takes seconds on a busy machine.
   }, 120_000);
