@@ -8,7 +8,7 @@ import { loadConfig } from '../config';
 import { loadLanesFile } from '../lanes/load';
 import { systemClock } from '../clock';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from './command';
-import { positiveInt } from './lanes-status';
+import { positiveInt } from './option-values';
 
 export const controllersTokenCommand: Command = {
   name: 'controllers token',

@@ -6,21 +6,13 @@ import type { LaneState, LaneSummary } from '../admin/types';
 import { loadConfig } from '../config';
 import { moneyText } from '../money-text';
 import { EXIT_OK, UsageError, type Command } from './command';
+import { positiveInt } from './option-values';
 import { age } from './payments/format';
 import { alignedTable } from './table';
 
 const STATES: readonly LaneState[] = ['idle', 'busy', 'disabled'];
 
 /** A positive integer option, or undefined when absent. */
-export function positiveInt(values: Record<string, unknown>, name: string, max: number): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const s = String(v);
-  if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
-    throw new UsageError(`--${name} must be an integer from 1 to ${max}`);
-  return Number(s);
-}
-
 export function lanesTable(lanes: readonly LaneSummary[]): string {
   return alignedTable(
     ['LANE', 'STATE', 'SESSION', 'AGE', 'LAST OUTCOME', 'TODAY', 'CHANNEL', 'BACKLOG', 'OLDEST'],

@@ -6,18 +6,9 @@ import type { SessionSummary } from '../admin/types';
 import { loadConfig } from '../config';
 import { moneyText } from '../money-text';
 import { EXIT_OK, UsageError, type Command } from './command';
-import { positiveInt } from './lanes-status';
+import { instant, positiveInt } from './option-values';
 import { age } from './payments/format';
 import { alignedTable } from './table';
-
-function instant(values: Record<string, unknown>, name: string): Date | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const ms = Date.parse(String(v));
-  if (Number.isNaN(ms))
-    throw new UsageError(`--${name} must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z`);
-  return new Date(ms);
-}
 
 export function sessionsTable(rows: readonly SessionSummary[]): string {
   return alignedTable(

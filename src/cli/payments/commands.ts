@@ -3,17 +3,9 @@ import { sha256Hex } from '../../hash';
 import { REFUND_ID_PATTERN } from '../../settlement/refund-request';
 import type { SettlementFilter } from '../../store/settlements-repo';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../command';
+import { instant } from '../option-values';
 import { withPayments } from './backend';
 import { money, paymentsCsv, paymentsTable } from './format';
-
-function instant(values: Record<string, unknown>, name: string): Date | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const ms = Date.parse(String(v));
-  if (Number.isNaN(ms))
-    throw new UsageError(`--${name} must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z`);
-  return new Date(ms);
-}
 
 /** `--since`, `--until`, `--lane`: the range both `list` and `reconcile` take. */
 const RANGE_OPTIONS = {
